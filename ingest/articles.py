@@ -1,0 +1,294 @@
+"""Article readers (.txt .md .html .pdf .docx) and the Document they become.
+
+Each reader turns a file's bytes into raw text plus what the format says about itself; the shared
+tail (sidecar, normalisation, caps, title, language, id) lives in ``load_article``. Parsing libraries
+are imported inside the readers so importing ``ingest`` stays cheap.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.errors import RejectedInput
+from dossier.types import Document
+
+from ingest.dates import normalise_published
+from ingest.decode import decode_bytes
+from ingest.identity import content_hash, document_id
+from ingest.limits import IngestLimits
+from ingest.metadata import (
+    ArticleMeta,
+    detect_language,
+    heading_title,
+    meta_from_mapping,
+    read_sidecar,
+    split_front_matter,
+    title_from_filename,
+)
+from ingest.text import normalise_text
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    text: str  # as extracted; normalised by load_article
+    meta: ArticleMeta = ArticleMeta()
+    details: dict[str, Any] = field(default_factory=dict)  # format facts kept as Document.metadata
+
+
+Reader = Callable[[bytes, Path, IngestLimits], ParsedArticle]
+
+
+def load_article(path: Path, data: bytes, limits: IngestLimits, source_path: str) -> Document:
+    reader = _READERS[path.suffix.lower()]
+    parsed = reader(data, path, limits)
+    sidecar_meta, sidecar_name = read_sidecar(path)
+    meta = parsed.meta.overridden_by(sidecar_meta)
+
+    text = normalise_text(parsed.text)
+    if not text:
+        raise RejectedInput(path, "empty file" if reader is _read_plain else "no text found")
+    if len(text) > limits.max_document_chars:
+        raise RejectedInput(
+            path, f"has {len(text):,} characters of text, over the cap of {limits.max_document_chars:,}"
+        )
+
+    metadata = {**meta.extra, **parsed.details, "bytes": len(data)}
+    if sidecar_name:
+        metadata["sidecar"] = sidecar_name
+    return Document(
+        id=document_id(text),
+        content_hash=content_hash(text),
+        kind="article",
+        title=meta.title or heading_title(text) or title_from_filename(path),
+        source_path=source_path,
+        text=text,
+        language=meta.language or detect_language(text),
+        published=meta.published,
+        outlet=meta.outlet,
+        author=meta.author,
+        url=meta.url,
+        metadata=metadata,
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line for a rejection reason."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{exc.__class__.__name__}: {message[:160]}" if message else exc.__class__.__name__
+
+
+# --- plain text and markdown -----------------------------------------------------------------
+
+
+def _read_plain(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
+    text, encoding = decode_bytes(data, path)
+    front_matter, body = split_front_matter(text, path)
+    is_markdown = path.suffix.lower() in (".md", ".markdown")
+    return ParsedArticle(
+        text=markdown_to_text(body) if is_markdown else body,
+        meta=meta_from_mapping(front_matter),
+        details={"format": "markdown" if is_markdown else "text", "encoding": encoding},
+    )
+
+
+# Light markdown to text: markup a reader would not see is dropped, the words are kept.
+_MARKDOWN_RULES = (
+    (re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE), r"\1"),  # headings
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rules
+    (re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE), ""),  # blockquote markers
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> link text
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
+)
+
+
+def markdown_to_text(markdown: str) -> str:
+    for pattern, replacement in _MARKDOWN_RULES:
+        markdown = pattern.sub(replacement, markdown)
+    return markdown
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+_DROPPED_TAGS = ("script", "style", "nav", "footer", "header", "aside", "noscript", "template", "svg")
+_BLOCK_TAGS = frozenset(
+    """
+    address article blockquote body dd details dialog div dl dt fieldset figcaption figure form
+    h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody thead tfoot tr td th ul
+    """.split()
+)
+_INLINE_WHITESPACE = re.compile(r"\s+")
+
+
+def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
+    from bs4 import BeautifulSoup
+
+    markup, encoding = decode_bytes(data, path)
+    soup = BeautifulSoup(markup, "lxml")
+    meta = _html_meta(soup)
+    for tag in soup(_DROPPED_TAGS):
+        tag.decompose()
+    root = soup.body or soup
+    parts: list[str] = []
+    try:
+        _html_text(root, parts, preformatted=False)
+    except RecursionError:
+        raise RejectedInput(path, "HTML is nested too deeply to read") from None
+    lines = (line.strip() for line in "".join(parts).split("\n"))
+    return ParsedArticle(
+        text="\n".join(line for line in lines if line),
+        meta=meta,
+        details={"format": "html", "encoding": encoding},
+    )
+
+
+def _html_text(node: Any, parts: list[str], preformatted: bool) -> None:
+    """Text of ``node`` with block elements on their own lines and source whitespace collapsed."""
+    from bs4.element import NavigableString, PreformattedString, Tag
+
+    for child in node.children:
+        if isinstance(child, PreformattedString):  # comments, CDATA, doctypes
+            continue
+        if isinstance(child, NavigableString):
+            parts.append(str(child) if preformatted else _INLINE_WHITESPACE.sub(" ", str(child)))
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                parts.append("\n")
+                continue
+            is_block = child.name in _BLOCK_TAGS
+            if is_block:
+                parts.append("\n")
+            _html_text(child, parts, preformatted or child.name == "pre")
+            if is_block:
+                parts.append("\n")
+
+
+def _html_meta(soup: Any) -> ArticleMeta:
+    def meta_content(*keys: str) -> str | None:
+        for key in keys:
+            pattern = re.compile(rf"^{re.escape(key)}$", re.IGNORECASE)
+            for attribute in ("property", "name", "itemprop"):
+                tag = soup.find("meta", attrs={attribute: pattern})
+                if tag and str(tag.get("content", "")).strip():
+                    return str(tag["content"]).strip()
+        return None
+
+    title_tag = soup.find("title")
+    page_title = title_tag.get_text(" ", strip=True) if title_tag else None
+    canonical = soup.find("link", rel="canonical")
+    html_tag = soup.find("html")
+    extra = {"html_lang": html_tag["lang"]} if html_tag and html_tag.get("lang") else {}
+    return ArticleMeta(
+        title=meta_content("og:title", "twitter:title") or page_title or None,
+        outlet=meta_content("og:site_name", "application-name"),
+        author=meta_content("author", "article:author", "dc.creator", "byl"),
+        published=normalise_published(
+            meta_content("article:published_time", "datePublished", "date", "pubdate", "dc.date", "publish-date")
+        ),
+        url=meta_content("og:url") or (canonical.get("href") if canonical else None),
+        extra=extra,
+    )
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
+    if b"%PDF-" not in data[:1024]:
+        raise RejectedInput(path, "is not a PDF file (no %PDF header)")
+    # pypdf in lenient mode "repairs" a cut-off file into whatever pages it can find; a missing
+    # end-of-file marker is the reliable sign that the download or copy was truncated.
+    if b"%%EOF" not in data[-2048:]:
+        raise RejectedInput(path, "PDF is truncated or damaged (no end-of-file marker)")
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise RejectedInput(path, "PDF is encrypted")
+        page_count = len(reader.pages)
+    except RejectedInput:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise RejectedInput(path, f"is not a readable PDF ({_one_line(exc)})") from None
+    if page_count > limits.max_pdf_pages:
+        raise RejectedInput(path, f"has {page_count} pages, over the cap of {limits.max_pdf_pages}")
+    try:
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    except Exception as exc:
+        raise RejectedInput(path, f"text cannot be extracted from the PDF ({_one_line(exc)})") from None
+    text = "\n\n".join(page for page in pages if page)
+    if not text.strip():
+        raise RejectedInput(path, "no extractable text (scanned?)")
+    return ParsedArticle(text=text, meta=_pdf_meta(reader), details={"format": "pdf", "pages": page_count})
+
+
+def _pdf_meta(reader: Any) -> ArticleMeta:
+    info = reader.metadata
+    if info is None:
+        return ArticleMeta()
+    try:
+        created = info.creation_date
+    except Exception:  # a malformed date string in the info dictionary is not worth rejecting for
+        created = None
+    return ArticleMeta(
+        title=(info.title or "").strip() or None,
+        author=(info.author or "").strip() or None,
+        published=normalise_published(created),
+    )
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+
+
+def _read_docx(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_docx_table_rows(block))
+            else:
+                lines.append(block.text)
+        core = document.core_properties
+    except Exception as exc:  # python-docx surfaces zip, XML and package errors alike
+        raise RejectedInput(path, f"is not a readable .docx file ({_one_line(exc)})") from None
+    meta = ArticleMeta(
+        title=(core.title or "").strip() or None,
+        author=(core.author or "").strip() or None,
+        published=normalise_published(core.created),
+    )
+    return ParsedArticle(text="\n".join(lines), meta=meta, details={"format": "docx"})
+
+
+def _docx_table_rows(table: Any) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:  # a merged cell is repeated once per grid column it spans
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell.text.strip())
+        rows.append(" | ".join(cells))
+    return rows
+
+
+_READERS: dict[str, Reader] = {
+    ".txt": _read_plain,
+    ".md": _read_plain,
+    ".markdown": _read_plain,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}
+ARTICLE_EXTENSIONS = frozenset(_READERS)

@@ -1,0 +1,74 @@
+"""Bytes to text, strictly: a file either decodes cleanly or is rejected, never decoded lossily."""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from dossier.errors import RejectedInput
+
+# Checked longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Share of suspicious characters (C0/C1 controls other than line/tab breaks, U+FFFD, private use)
+# above which a "successful" decode is really binary data read through some single-byte code page.
+_MAX_JUNK_RATIO = 0.02
+_JUNK_CHAR = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
+
+
+def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
+    """Return ``(text, encoding)``; raise RejectedInput when the bytes are not clean text.
+
+    Order: a BOM decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else charset_normalizer's best
+    guess. NUL bytes without a UTF-16/32 BOM mean binary data.
+    """
+    encoding = _encoding_from_bom(data)
+    if encoding is None and b"\x00" in data:
+        raise RejectedInput(path, "looks like binary data, not text")
+    if encoding is not None:
+        text = _strict_decode(data, encoding, path)
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _guess_decode(data, path)
+    if _looks_like_junk(text):
+        raise RejectedInput(path, "looks like binary data, not text")
+    return text.lstrip("\ufeff"), encoding
+
+
+def _encoding_from_bom(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _strict_decode(data: bytes, encoding: str, path: Path | str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise RejectedInput(path, f"cannot be decoded as text (invalid {encoding} at byte {exc.start})") from None
+
+
+def _guess_decode(data: bytes, path: Path | str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise RejectedInput(path, "cannot be decoded as text")
+    try:
+        return data.decode(best.encoding), best.encoding
+    except (UnicodeDecodeError, LookupError):
+        raise RejectedInput(path, "cannot be decoded as text") from None
+
+
+def _looks_like_junk(text: str) -> bool:
+    if not text:
+        return False
+    return len(_JUNK_CHAR.findall(text)) / len(text) > _MAX_JUNK_RATIO
