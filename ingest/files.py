@@ -82,7 +82,7 @@ def _walk(folder: Path, rejections: list[Rejection]) -> Iterator[FoundFile]:
             rejections.append(Rejection(str(current), f"folder cannot be read ({exc.strerror or exc})"))
             continue
         for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX):
+            if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX) or _is_folder_readme(entry):
                 continue
             if entry.is_symlink() and not _is_within(entry.resolve(), boundary):
                 rejections.append(Rejection(str(entry), f"symlink points outside {folder}"))
@@ -97,6 +97,11 @@ def _walk(folder: Path, rejections: list[Rejection]) -> Iterator[FoundFile]:
                 rejections.append(Rejection(str(entry), "symlink target does not exist"))
     for path in sorted(files, key=lambda path: path.relative_to(folder).parts):
         yield FoundFile(path, folder)
+
+
+def _is_folder_readme(path: Path) -> bool:
+    """A folder's README describes the collection; it is not reporting. Named explicitly, it is ingested."""
+    return path.stem.upper() in {"README", "LICENSE", "LICENCE", "CHANGELOG"}
 
 
 def _is_within(path: Path, folder: Path) -> bool:

@@ -1,0 +1,101 @@
+"""What the answerer knows about the whole corpus, rebuilt when the index changes: which names it
+contains (and their acronyms and aliases), how common each name and stem is, and its records."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from answer.lexicon import Lexicon
+from dossier.types import Passage, Record
+from index.lexical import bilingual_stem
+from ingest import fold
+
+_NAME = re.compile(r"[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
+_CONNECTORS = {"of", "and", "for", "de", "du", "des", "la", "le", "&", "the"}
+_WORD = re.compile(r"\w+")
+
+
+def stems_of(folded_text: str) -> set[str]:
+    return {bilingual_stem(w) for w in _WORD.findall(folded_text)}
+
+
+@dataclass
+class CorpusView:
+    passages: list[Passage]
+    folded: dict[str, str]  # passage id -> folded text
+    stems: dict[str, set[str]]  # passage id -> stems
+    idf: dict[str, float]
+    acronyms: dict[str, set[str]]  # "aclu" -> {"american civil liberties union"}
+    aliases: dict[str, set[str]]  # folded name -> folded names standing for the same party (from records)
+    records: list[tuple[Record, str]]  # (record, passage id)
+    all_text: str  # folded text of every passage, for "is this name anywhere at all?"
+
+    @classmethod
+    def build(cls, passages: list[Passage], records: list[tuple[Record, str]]) -> "CorpusView":
+        folded = {p.passage_id: fold(p.text) for p in passages}
+        stems = {pid: stems_of(text) for pid, text in folded.items()}
+        df = Counter(s for st in stems.values() for s in st)
+        n = max(len(passages), 1)
+        idf = {s: math.log(1 + n / c) for s, c in df.items()}
+        acronyms: dict[str, set[str]] = {}
+        for p in passages:
+            for m in _NAME.finditer(p.text):
+                words = m[0].split()
+                initials = "".join(w[0] for w in words if w.lower() not in _CONNECTORS)
+                if len(initials) >= 2:
+                    acronyms.setdefault(initials.lower(), set()).add(fold(m[0]))
+        return cls(passages, folded, stems, idf, acronyms, _aliases(records), records, "\n".join(folded.values()))
+
+    @property
+    def median_idf(self) -> float:
+        values = sorted(self.idf.values())
+        return values[len(values) // 2] if values else 1.0
+
+    def idf_of(self, stem: str) -> float:
+        return self.idf.get(stem, math.log(1 + max(len(self.passages), 1)))
+
+    def forms(self, entity: str, lexicon: Lexicon) -> list[str]:
+        """Folded written forms under which an entity may appear: itself, acronym expansions, translations."""
+        name = fold(entity)
+        forms = [name]
+        if entity.isupper() and 2 <= len(entity) <= 6:
+            forms += sorted(self.acronyms.get(name, ()))
+        forms += sorted(lexicon._equivalents.get(name, ()))  # noqa: SLF001 - "secret service" -> "services secrets"
+        return forms
+
+    def mentions(self, text_folded: str, entity: str, lexicon: Lexicon) -> bool:
+        return any(_contains_phrase(text_folded, form) for form in self.forms(entity, lexicon))
+
+    def known(self, entity: str, lexicon: Lexicon) -> bool:
+        return self.mentions(self.all_text, entity, lexicon) or bool(self.aliases.get(fold(entity)))
+
+    def share_mentioning(self, entity: str, lexicon: Lexicon) -> float:
+        if not self.passages:
+            return 0.0
+        hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
+        return hits / len(self.passages)
+
+
+def _contains_phrase(text: str, phrase: str) -> bool:
+    return bool(phrase) and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def _aliases(records: list[tuple[Record, str]]) -> dict[str, set[str]]:
+    """Names a record's product or description gives for what it buys: a question about Zignal Labs
+    should find the Carahsoft record that sells Zignal licences, one about ImmigrationOS, Palantir."""
+    aliases: dict[str, set[str]] = {}
+    for record, _ in records:
+        if not record.recipient:
+            continue
+        recipient = fold(record.recipient)
+        for field_text in (record.product_or_service, record.description):
+            for m in _NAME.finditer(field_text or ""):
+                if m.start() == 0 and " " not in m[0] and not any(c.isupper() for c in m[0][1:]):
+                    continue  # a capitalised first word, not a name ("Licenses for …"); "ImmigrationOS" stays
+                name = fold(m[0])
+                if name and name != recipient and name not in recipient and len(name) > 3:
+                    aliases.setdefault(name, set()).add(recipient)
+                    aliases.setdefault(recipient, set()).add(name)
+    return aliases

@@ -1,0 +1,316 @@
+"""The default answerer: select the source sentences that answer, cite each, or abstain.
+
+Abstention is decided in code, from evidence, not hoped for: a name the sources never give, a
+number or date the question assumes but no passage about its subject states, or a target (an
+amount, a person, a date …) absent from every candidate sentence, all end in "the sources do not say".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from answer.corpus import CorpusView, stems_of
+from answer.lexicon import Lexicon
+from answer.numbers import format_amount, quantities, same_value
+from answer.question import Question
+from dossier.types import Passage, ScoredPassage
+from index.lexical import STOPWORDS
+from ingest import fold, sentences
+
+MIN_COVERAGE = 0.3  # share of the question's weighted content terms the chosen sentences must cover
+MAX_QUOTE_CHARS = 360
+GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
+
+_CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
+                     r"reason|raison|motif)", re.IGNORECASE)
+_NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
+_PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
+_PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
+_MONTH_WORDS = re.compile(r"\b(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+                          r"décembre|january|february|march|april|may|june|july|august|september|october|"
+                          r"november|december)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    passage: Passage
+    start: int
+    end: int
+    rank: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+@dataclass
+class Draft:
+    """What an answerer decided, before citations are numbered."""
+
+    abstained: bool
+    evidence: list[Span] = field(default_factory=list)
+    lead: str = ""  # a short gloss (e.g. the amount in the reader's convention), supported by the evidence
+    reason: str = ""  # why it abstained, for the reader
+    notes: list[str] = field(default_factory=list)
+    considered: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    span: Span
+    stems: set[str]
+    coverage: float
+    covered: frozenset[str]
+    targets: frozenset[str]
+    mentions_entities: bool
+    score: float
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
+        if not retrieved:
+            return Draft(True, reason="the index holds no passage to answer from")
+        specific = [e for e in question.entities
+                    if not _is_generic(e, corpus, self.lexicon)]
+        unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
+        if unknown:
+            return Draft(True, reason=f"no source mentions {', '.join(unknown)}",
+                         considered=_top_spans(retrieved))
+        eligible = [sp for sp in retrieved if self._about(sp.passage, specific, corpus)]
+        if not eligible:
+            return Draft(True, reason=f"no retrieved passage is about {' and '.join(specific)}",
+                         considered=_top_spans(retrieved))
+        stated = [sp for sp in eligible if _states_quantities(fold(sp.passage.text), question)]
+        if not stated:
+            asked = ", ".join(q.text for q in question.quantities) or "the date asked"
+            return Draft(True, reason=f"no passage about {' and '.join(specific) or 'this'} mentions {asked}",
+                         considered=_top_spans(eligible))
+        weights = self._term_weights(question, corpus)
+        candidates = [c for sp in stated for c in self._candidates(sp, question, specific, weights, corpus)]
+        if not candidates:
+            return Draft(True, reason="no sentence bears on the question", considered=_top_spans(stated))
+        candidates.sort(key=lambda c: (-c.score, c.span.rank, c.span.start))
+        best = candidates[0]
+        wanted = set(question.targets)
+        if wanted and not (best.targets & wanted):
+            satisfying = [c for c in candidates if c.targets & wanted and c.coverage >= MIN_COVERAGE / 2]
+            if not satisfying:
+                return Draft(True, reason=_missing_target_reason(question, specific), considered=_top_spans(stated))
+            best = satisfying[0]
+        chosen = self._complete(best, candidates, question, weights)
+        coverage = _coverage({s for c in chosen for s in c.covered}, weights)
+        if coverage < MIN_COVERAGE:
+            return Draft(True, reason="the closest passages do not address what the question asks",
+                         considered=[c.span for c in chosen])
+        if wanted & {"person", "organization"} and weights and not any(c.covered for c in chosen):
+            return Draft(True, reason="no passage names who or which company the question asks about",
+                         considered=[c.span for c in chosen])
+        if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
+            return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])
+        evidence = [c.span for c in sorted(chosen, key=lambda c: (c.span.rank, c.span.start))]
+        return Draft(False, evidence=evidence, lead=_gloss(question, evidence))
+
+    # ---- pieces -------------------------------------------------------------------------------
+    def _about(self, passage: Passage, entities: list[str], corpus: CorpusView) -> bool:
+        text = corpus.folded.get(passage.passage_id) or fold(passage.text)
+        return all(self._mentions(text, e, corpus) for e in entities)
+
+    def _mentions(self, text: str, entity: str, corpus: CorpusView) -> bool:
+        if corpus.mentions(text, entity, self.lexicon):
+            return True
+        # A known name may be shortened after its first mention: "Paragon Solutions" … "Paragon".
+        head = _head(entity)
+        if head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text):
+            return True
+        return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
+                   for alias in corpus.aliases.get(fold(entity), ()))
+
+    def _term_weights(self, question: Question, corpus: CorpusView) -> dict[str, tuple[frozenset[str], float]]:
+        weights = {}
+        for term in question.terms:
+            present = [corpus.idf[s] for s in term.stems if s in corpus.idf]
+            # A term found nowhere in the corpus weighs as a typical term: it may be a false premise
+            # ("cancel") or just the question's own phrasing ("run"); the other gates decide.
+            weights[term.word] = (term.stems, max(present) if present else corpus.median_idf)
+        return weights
+
+    def _candidates(self, scored: ScoredPassage, question: Question, entities: list[str],
+                    weights: dict[str, tuple[frozenset[str], float]], corpus: CorpusView) -> list[_Candidate]:
+        passage = scored.passage
+        if passage.kind == "record":
+            bounds = [(0, len(passage.text))]
+        else:
+            bounds = [(s, e) for s, e in sentences(passage.text)]
+        found = []
+        for start, end in bounds:
+            start, end = self._trim(passage.text, start, end, weights, entities)
+            span = Span(passage, start, end, scored.rank)
+            folded = fold(span.text)
+            stems = stems_of(folded)
+            covered = frozenset(w for w, (term_stems, _) in weights.items() if term_stems & stems)
+            coverage = _coverage(covered, weights)
+            targets = frozenset(_targets_in(span.text, question, self.lexicon))
+            mentions = all(self._mentions(folded, e, corpus) for e in entities) if entities else True
+            quantity_bonus = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
+            score = (2.0 * coverage + (0.8 if mentions else 0.0) + (1.0 if targets & set(question.targets) else 0.0)
+                     + quantity_bonus + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
+            found.append(_Candidate(span, stems, coverage, covered, targets, mentions, score))
+        return found
+
+    def _complete(self, best: _Candidate, candidates: list[_Candidate], question: Question,
+                  weights: dict[str, tuple[frozenset[str], float]]) -> list[_Candidate]:
+        """Add at most two more sentences, each only if it brings a missing target or uncovered terms."""
+        chosen = [best]
+        for _ in range(2):
+            have_targets = {t for c in chosen for t in c.targets} & set(question.targets)
+            have_terms = {w for c in chosen for w in c.covered}
+            missing_targets = set(question.targets) - have_targets - {"place", "reason"} if question.targets else set()
+
+            def gain(c: _Candidate) -> float:
+                new_targets = len((c.targets & missing_targets))
+                new_cov = _coverage(set(c.covered) - have_terms, weights)
+                near = any(c.span.passage.passage_id == x.span.passage.passage_id for x in chosen)
+                return 2.0 * new_targets + new_cov + (0.3 if near else 0.0)
+
+            pool = [c for c in candidates if c not in chosen and c.span.text not in {x.span.text for x in chosen}
+                    and c.coverage >= MIN_COVERAGE / 2 and (c.targets & missing_targets or
+                                                             _coverage(set(c.covered) - have_terms, weights) >= 0.25)]
+            if not pool:
+                break
+            nxt = max(pool, key=lambda c: (gain(c), c.score))
+            if gain(nxt) < 0.5:
+                break
+            chosen.append(nxt)
+        return chosen
+
+    def _trim(self, text: str, start: int, end: int, weights: dict[str, tuple[frozenset[str], float]],
+              entities: list[str]) -> tuple[int, int]:
+        """Keep a long sentence's clauses that bear on the question; the quote stays the source's words."""
+        if end - start <= MAX_QUOTE_CHARS:
+            return start, end
+        cuts = sorted({start, end} | {start + m.end() for m in re.finditer(r"[,;:—–]\s", text[start:end])})
+        clauses = list(zip(cuts[:-1], cuts[1:]))
+        best, best_score = (start, min(end, start + MAX_QUOTE_CHARS)), -1.0
+        for i in range(len(clauses)):
+            for j in range(i, len(clauses)):
+                s, e = clauses[i][0], clauses[j][1]
+                if e - s > MAX_QUOTE_CHARS:
+                    break
+                folded = fold(text[s:e])
+                stems = stems_of(folded)
+                score = (_coverage({w for w, (ts, _) in weights.items() if ts & stems}, weights)
+                         + sum(1.0 for e_ in entities if fold(e_) in folded) + len(quantities(text[s:e])) * 0.05)
+                if score > best_score:
+                    best, best_score = (s, e), score
+        s, e = best
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+            e -= 1
+        return s, e
+
+
+def _coverage(covered: set[str] | frozenset[str], weights: dict[str, tuple[frozenset[str], float]]) -> float:
+    total = sum(w for _, w in weights.values())
+    if total == 0:
+        return 1.0
+    return sum(weights[t][1] for t in covered if t in weights) / total
+
+
+def _head(entity: str) -> str | None:
+    words = [w for w in fold(entity).split() if len(w) >= 4]
+    return words[0] if words and len(fold(entity).split()) > 1 else None
+
+
+def _is_generic(entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
+    return len(corpus.passages) >= 4 and corpus.share_mentioning(entity, lexicon) > GENERIC_SHARE
+
+
+def _states_quantities(folded_text: str, question: Question) -> bool:
+    """Every number, year and month the question assumes is stated in this text."""
+    stated = quantities(folded_text)
+    for q in question.quantities:
+        if q.kind == "duration":
+            continue
+        if q.kind == "year":
+            if not re.search(rf"(?<!\d){int(q.value)}(?!\d)", folded_text):
+                return False
+        elif not any(same_value(q.value, s.value) for s in stated if s.kind in ("money", "count")):
+            return False
+    for year, month in question.months:
+        names = [m for m in _MONTH_WORDS.findall(folded_text)]
+        if not any(_month_number(n) == month for n in names) and not re.search(rf"{year}-{month:02d}", folded_text):
+            return False
+    return True
+
+
+def _month_number(name: str) -> int:
+    from answer.question import _MONTHS
+
+    return _MONTHS.get(name.lower(), 0)
+
+
+def _targets_in(text: str, question: Question, lexicon: Lexicon) -> set[str]:
+    found = set()
+    kinds = {q.kind for q in quantities(text)}
+    if "money" in kinds:
+        found.add("amount")
+    if "count" in kinds:
+        found.add("count")
+    if "duration" in kinds or re.search(r"\b(?:five|cinq|\d+)[ -](?:year|an)", text, re.IGNORECASE):
+        found.add("duration")
+    if "year" in kinds or _MONTH_WORDS.search(text):
+        found.add("date")
+    asked = {fold(e) for e in question.entities}
+    for m in _PERSON.finditer(text):
+        words = re.split(r"[-\s]", m[0])
+        if fold(m[0]) not in asked and not any(lexicon.knows(w.lower()) for w in words) and m.start() > 0:
+            found.add("person")
+            break
+    for m in _NAME.finditer(text):
+        name = fold(m[0])
+        if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
+            continue
+        if m.start() == 0 and (lexicon.knows(name.split()[0]) or name.split()[0] in STOPWORDS):
+            continue  # a capitalised first word, not a name
+        if _MONTH_WORDS.fullmatch(m[0]) or name in {"ice", "le", "la", "les", "en", "cette", "ce"}:
+            continue
+        found.add("organization")
+        break
+    if _PLACE.search(text):
+        found.add("place")
+    if _CAUSAL.search(text):
+        found.add("reason")
+    return found
+
+
+def _missing_target_reason(question: Question, entities: list[str]) -> str:
+    what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name",
+            "organization": "a company", "duration": "a duration", "place": "a place", "reason": "a reason"}
+    asked = " or ".join(what[t] for t in question.targets if t in what)
+    subject = " and ".join(entities) if entities else "this subject"
+    return f"the passages about {subject} give no {asked.removeprefix('an ').removeprefix('a ')}"
+
+
+def _top_spans(retrieved: list[ScoredPassage], n: int = 3) -> list[Span]:
+    spans = []
+    for sp in retrieved[:n]:
+        bounds = sentences(sp.passage.text) if sp.passage.kind == "text" else [(0, len(sp.passage.text))]
+        s, e = bounds[0] if bounds else (0, len(sp.passage.text))
+        spans.append(Span(sp.passage, s, e, sp.rank))
+    return spans
+
+
+def _gloss(question: Question, evidence: list[Span]) -> str:
+    """The value asked for in the reader's convention, when the quotes state exactly one."""
+    if question.targets[:1] != ("amount",):
+        return ""
+    amounts = {q.value for span in evidence for q in quantities(span.text) if q.kind == "money"}
+    if len(amounts) != 1:
+        return ""
+    return format_amount(amounts.pop(), question.language)

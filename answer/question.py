@@ -1,0 +1,182 @@
+"""What a question asks for: its language, target (an amount, a person, a date …), entities,
+numbers, content terms with their cross-language equivalents, and whether it asks about records."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from answer.lexicon import Lexicon
+from answer.numbers import Quantity, quantities
+from index.lexical import STOPWORDS, bilingual_stem
+from ingest import fold
+
+QUESTION_WORDS = {
+    "how", "much", "many", "what", "which", "who", "whom", "whose", "when", "where", "why", "does", "did", "do",
+    "is", "are", "was", "were", "has", "have", "according", "quel", "quelle", "quels", "quelles", "combien",
+    "qui", "quand", "où", "pourquoi", "comment", "selon", "est", "ce", "il", "elle", "t", "list", "name",
+    "give", "tell", "me", "please", "so", "far", "also", "single", "exact", "exactement",
+    # Scale and currency words: the numbers they belong to are compared as quantities instead.
+    "million", "millions", "milliard", "milliards", "billion", "billions", "thousand", "dollars", "dollar",
+    "usd", "its", "their", "leur", "son", "sa", "ses",
+}
+_STOP = set(STOPWORDS) | QUESTION_WORDS
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "janvier": 1, "février": 2, "mars": 3,
+    "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10,
+    "novembre": 11, "décembre": 12,
+}
+_FRENCH_MARKERS = re.compile(
+    r"\b(quel|quelle|quels|quelles|combien|qui|quand|où|pourquoi|est-ce|les|des|une|avec|dans|pour|sur|"
+    r"a-t-il|a-t-elle|ont|été|entreprise|contrat|selon)\b|[àâçéèêëîïôùûœ]", re.IGNORECASE)
+_ENGLISH_MARKERS = re.compile(r"\b(the|what|which|who|how|when|where|why|did|does|was|with|of|and|is)\b",
+                              re.IGNORECASE)
+
+_TARGETS = (
+    ("duration", r"\bhow long\b|\bcombien de temps\b|\bdurée\b|\bover what period\b|\bfor how long\b|"
+                 r"\bpendant combien\b|\bsur quelle période\b"),
+    ("count", r"\bhow many\b|\bcombien d[e']\s*(?!dollars|temps|argent)|\bnombre d[e']|\bnumber of\b"),
+    ("amount", r"\bhow much\b|\bworth\b|\bvalue\b|\bcost\b|\bamount\b|\bpaid\b|\bpay\b|\bspen[dt]\b|\bprice\b|"
+               r"\bmontant\b|\bvaleur\b|\bcoût|\bcombien(?! d[e'])|\bcombien de dollars\b|\bpayée?s?\b|\bdépensée?s?\b|\binvestie?s?\b"),
+    ("date", r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bin what year\b|\bquand\b|\bquelle année\b|"
+             r"\bwhat date\b|\bdepuis quand\b"),
+    ("person", r"^\s*who\b|\bwho (?:is|was|at|in|from|did|has|criticized|said)\b|^\s*qui\b|\bwhich person\b|"
+               r"\bquel(?:le)?s? (?:militant|personne|journaliste|avocat|porte-parole|dirigeant|responsable|"
+               r"directeur|pdg)|\bwhich (?:activist|journalist|lawyer|official|spokesperson|executive|person)\b"),
+    ("organization", r"\bwhich (?:company|firm|intermediary|vendor|contractor|business|reseller|agency|"
+                     r"companies|vendors|firms)\b|\bwhat (?:company|firm)\b|\bquel(?:le)?s? (?:entreprise|société|"
+                     r"intermédiaire|fournisseur|agence|prestataire)|\bwho (?:makes|made|sells|owns|acquired|bought)\b"),
+    ("place", r"\bwhere\b|\boù\b|\bin which (?:city|country)\b"),
+    ("reason", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b"),
+)
+# Words that make a question about the procurement records rather than the articles' prose.
+_RECORDS_VOCAB = re.compile(
+    r"\bawards?\b|\brecords?\b|\bregistres?\b|\battributions?\b|\bobligations?\b|\bprocurement\b|"
+    r"\bawarding office\b|\bmarchés publics\b|\bdossiers de marchés\b|\bawarded\b", re.IGNORECASE)
+_AGGREGATIONS = (
+    ("total", r"\btotal\b|\bsum\b|\bcombined\b|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
+    ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros\b|\bplus grande?s?\b|"
+            r"\bplus élevée?s?\b|\bplus important(?:e|es|s)?\b|\bmaximum\b"),
+    ("min", r"\bsmallest\b|\blowest\b|\bcheapest\b|\bplus petite?s?\b|\bplus faibles?\b|\bminimum\b"),
+    ("count", r"\bhow many\b|\bcombien d[e']\b|\bnombre d[e']\b|\bnumber of\b"),
+)
+_COMPARISON = re.compile(
+    r"(?P<op>over|above|more than|greater than|exceeding|at least|plus de|supérieure?s? à|au-dessus de|au moins|"
+    r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
+    r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
+_ENTITY = re.compile(
+    r"(?:[A-Z][\w&.\-]*[\w&]|[A-Z])(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?(?:[A-Z][\w&.\-]*[\w&]|[A-Z]))*")
+_ENTITY_SKIP = {
+    "how", "what", "which", "who", "when", "where", "why", "is", "does", "did", "was", "were", "has", "have",
+    "according", "combien", "quel", "quelle", "quels", "quelles", "qui", "quand", "où", "pourquoi", "avec",
+    "selon", "in", "en", "dans", "le", "la", "les", "the", "ignore", "list", "name", "give", "tell", "et",
+    "and", "or", "i", "a", "an", "de", "du", "des", "un", "une", "for", "pour", "on", "par", "depuis", "since",
+    "can", "could", "would", "should", "please", "say", "dis", "dites", "ignorez", "ignore", "show", "montre",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str  # folded
+    stems: frozenset[str]  # its own stem plus the stems of its equivalents in the other language
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: str
+    targets: tuple[str, ...]
+    entities: tuple[str, ...]
+    quantities: tuple[Quantity, ...]
+    months: tuple[tuple[int, int], ...]  # (year, month) pairs named in the question
+    years: tuple[int, ...]
+    terms: tuple[Term, ...]
+    records_intent: bool
+    aggregation: str | None
+    amount_bounds: tuple[tuple[str, float], ...] = field(default=())  # (">" or "<", value)
+
+    @property
+    def lexical_query(self) -> str:
+        extra = sorted({w for t in self.terms for w in t.stems} - {bilingual_stem(t.word) for t in self.terms})
+        return " ".join([self.text, *extra])
+
+
+def detect_language(text: str) -> str:
+    return "fr" if len(_FRENCH_MARKERS.findall(text)) > len(_ENGLISH_MARKERS.findall(text)) else "en"
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Question:
+    folded = fold(text)
+    language = language or detect_language(text)
+    targets = tuple(name for name, pattern in _TARGETS if re.search(pattern, folded))
+    entities = tuple(_entities(text, lexicon))
+    qty = tuple(q for q in quantities(text))
+    months = tuple(_months(folded))
+    years = tuple(int(q.value) for q in qty if q.kind == "year")
+    entity_words = {w for e in entities for w in words_of(e)}
+    terms = tuple(_terms(folded, lexicon, entity_words))
+    aggregation = next((name for name, pattern in _AGGREGATIONS if re.search(pattern, folded)), None)
+    bounds = []
+    for m in _COMPARISON.finditer(text):
+        values = [q.value for q in quantities(m["amount"]) if q.kind in ("money", "count")]
+        if values:
+            op = "<" if re.match(r"under|below|less|moins|inférieur|en dessous", m["op"], re.IGNORECASE) else ">"
+            bounds.append((op, values[0]))
+    return Question(
+        text=text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
+        years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation,
+        amount_bounds=tuple(bounds),
+    )
+
+
+def _entities(text: str, lexicon: Lexicon) -> list[str]:
+    found = []
+    spans = [part for m in _ENTITY.finditer(text) for part in re.split(r"['’]s\s+", m[0])]
+    for span in spans:
+        tokens = re.sub(r"['’]s$", "", span).split()
+        # "PDG de Clearview AI", "CEO of Palantir": a role word is a term to match, not part of the name.
+        if len(tokens) > 2 and tokens[1].lower() in {"de", "of", "du"} and lexicon.knows(tokens[0].lower()):
+            tokens = tokens[2:]
+        while tokens and (tokens[0].lower() in _ENTITY_SKIP or tokens[0].lower() in _MONTHS):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].lower() in {"of", "and", "for", "de", "du", "des", "la", "le", "&"}:
+            tokens = tokens[:-1]
+        tokens = [t for t in tokens if t.lower() not in _MONTHS]
+        if tokens:
+            name = re.sub(r"['’]s$", "", " ".join(tokens))
+            if len(name) > 1:
+                found.append(name)
+    return found
+
+
+def _months(folded: str) -> list[tuple[int, int]]:
+    pattern = r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+)?((?:19|20)\d\d)\b"
+    return [(int(year), _MONTHS[month]) for month, year in re.findall(pattern, folded)]
+
+
+def _terms(folded: str, lexicon: Lexicon, entity_words: set[str]) -> list[Term]:
+    # The words that name the target ("how long", "over what period") are not content to match.
+    for _, pattern in _TARGETS:
+        folded = re.sub(pattern, " ", folded)
+    words = re.findall(r"\w+", folded)
+    phrases = lexicon.translations(words)
+    covered: dict[int, set[str]] = {}
+    for start, end, equivalents in phrases:
+        for i in range(start, end):
+            covered.setdefault(i, set()).update(bilingual_stem(w) for e in equivalents for w in e.split()
+                                                if w not in _STOP)
+    terms = []
+    seen = set()
+    for i, word in enumerate(words):
+        if word in _STOP or word in entity_words or len(word) < 2 or word.isdigit() or word in _MONTHS:
+            continue
+        if word in seen:
+            continue
+        seen.add(word)
+        stems = {bilingual_stem(word)} | covered.get(i, set())
+        terms.append(Term(word, frozenset(s for s in stems if s)))
+    return terms

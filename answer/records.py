@@ -1,0 +1,171 @@
+"""Questions over procurement records, answered by computing over the typed records.
+
+Totals, lists, counts, largest/smallest and date or amount filters are computed, never read off a
+passage, and the answer cites every record that enters the computation. For real USAspending
+transaction exports, an award's value is the sum of ``federal_action_obligation`` over its
+modifications (de-obligations included); award-level totals repeated on each row are never summed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answer.corpus import CorpusView
+from answer.extractive import Draft, Span, _head, _is_generic
+from answer.lexicon import Lexicon
+from answer.numbers import format_amount
+from answer.question import Question
+from dossier.types import Passage, Record
+from ingest import fold
+
+MAX_LISTED = 15
+
+
+@dataclass(frozen=True)
+class Award:
+    """One award: a record, or for transaction exports the modifications of one award key summed."""
+
+    records: tuple[tuple[Record, str], ...]  # (record, passage id)
+
+    @property
+    def first(self) -> Record:
+        return self.records[0][0]
+
+    @property
+    def amount(self) -> float | None:
+        values = [r.amount for r, _ in self.records if r.amount is not None]
+        return sum(values) if values else None
+
+    @property
+    def date(self) -> str | None:
+        dates = sorted(r.action_date for r, _ in self.records if r.action_date)
+        return dates[-1] if dates else None
+
+
+class RecordsAnswerer:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def answer(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft | None:
+        if not question.records_intent or not corpus.records:
+            return None
+        rows = list(corpus.records)
+        for entity in question.entities:
+            matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)] or \
+                [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
+            if matching:
+                rows = matching
+            elif not _is_generic(entity, corpus, self.lexicon):
+                return Draft(True, reason=f"no procurement record names {entity}")
+        rows = [row for row in rows if _in_period(row[0], question)]
+        awards = [a for a in _group_awards(rows) if _within_bounds(a, question)]
+        if not awards:
+            return Draft(True, reason="no procurement record matches the question's filters")
+        op = question.aggregation or "list"
+        if op in ("max", "min"):
+            priced = [a for a in awards if a.amount is not None]
+            if not priced:
+                return Draft(True, reason="the matching records give no amounts")
+            pick = max(priced, key=lambda a: a.amount) if op == "max" else min(priced, key=lambda a: a.amount)
+            awards = [pick]
+        shown = awards if op == "total" else awards[:MAX_LISTED]
+        evidence: list[Span] = []
+        markers: dict[int, str] = {}
+        for award in shown:
+            numbers = []
+            for _, pid in award.records:
+                evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
+                numbers.append(len(evidence))
+            markers[id(award)] = "".join(f"[{n}]" for n in numbers)
+        draft = Draft(False, evidence=evidence, lead=_describe(op, awards, shown, markers, question.language))
+        precision = sorted({r.date_precision for a in awards for r, _ in a.records
+                            if r.date_precision in ("month", "year")})
+        if precision:
+            draft.notes.append(("Some dates are only precise to the " + " or ".join(precision) + ".")
+                               if question.language == "en" else
+                               ("Certaines dates ne sont précises qu'au " + " ou à l'".join(
+                                   {"month": "mois", "year": "année"}[p] for p in precision) + "."))
+        if len(awards) > MAX_LISTED and op == "list":
+            draft.notes.append(f"{len(awards) - MAX_LISTED} more matching awards are not listed.")
+        return draft
+
+    def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
+        fields = [record.recipient, record.agency, record.sub_agency, record.office, record.product_or_service,
+                  record.description]
+        text = fold(" | ".join(f for f in fields if f))
+        if corpus.mentions(text, entity, self.lexicon):
+            return True
+        head = _head(entity) if loose else None
+        return bool(head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text))
+
+
+def _group_awards(rows: list[tuple[Record, str]]) -> list[Award]:
+    grouped: dict[str, list[tuple[Record, str]]] = {}
+    for record, pid in rows:
+        key = record.award_key if record.amount_kind == "transaction" and record.award_key else f"{pid}"
+        grouped.setdefault(key, []).append((record, pid))
+    return [Award(tuple(v)) for v in grouped.values()]
+
+
+def _in_period(record: Record, question: Question) -> bool:
+    date = record.action_date or ""
+    folded = fold(question.text)
+    for year, month in question.months:
+        if not date.startswith(f"{year}-{month:02d}"):
+            return False
+    month_years = {y for y, _ in question.months}
+    for year in question.years:
+        if year in month_years:
+            continue
+        if re.search(rf"\b(since|depuis|after|après|from|à partir de)\s+{year}\b", folded):
+            if not date or date[:4] < str(year):
+                return False
+        elif re.search(rf"\b(before|avant)\s+{year}\b", folded):
+            if not date or date[:4] >= str(year):
+                return False
+        elif not date.startswith(str(year)):
+            return False
+    return True
+
+
+def _within_bounds(award: Award, question: Question) -> bool:
+    for op, value in question.amount_bounds:
+        amount = award.amount
+        if amount is None or (op == ">" and amount <= value) or (op == "<" and amount >= value):
+            return False
+    return True
+
+
+def _describe(op: str, awards: list[Award], shown: list[Award], markers: dict[int, str], language: str) -> str:
+    """The computed answer; every award line carries the citations of the records it sums."""
+    fr = language == "fr"
+    lines = "; ".join(f"{_line(a, language)} {markers[id(a)]}" for a in shown)
+    priced = [a.amount for a in awards if a.amount is not None]
+    if op == "total":
+        total = format_amount(sum(priced), language)
+        return (f"Total des {len(awards)} attributions correspondantes dans les registres : {total}. Détail : "
+                if fr else f"The {len(awards)} matching awards in the procurement records total {total}. Breakdown: ") \
+            + lines + "."
+    if op == "count":
+        return (f"{len(awards)} attributions correspondent dans les registres : " if fr
+                else f"{len(awards)} awards in the procurement records match: ") + lines + "."
+    if op in ("max", "min"):
+        word = {"max": ("The largest award", "La plus grosse attribution"),
+                "min": ("The smallest award", "La plus petite attribution")}[op][1 if fr else 0]
+        return f"{word} {'dans les registres est' if fr else 'in the procurement records is'}: {lines}."
+    return (f"{len(awards)} attribution(s) correspondent dans les registres : " if fr
+            else f"{len(awards)} award(s) in the procurement records match: ") + lines + "."
+
+
+def _line(award: Award, language: str) -> str:
+    record = award.first
+    what = record.product_or_service or record.description or ""
+    amount = format_amount(award.amount, language) if award.amount is not None else (
+        "montant non indiqué" if language == "fr" else "no amount given")
+    date = award.date or ("date non indiquée" if language == "fr" else "date not given")
+    precision = record.date_precision
+    if precision in ("month", "year") and award.date:
+        date += f" ({'au mois près' if precision == 'month' else 'année seulement'})" if language == "fr" else \
+            f" ({precision} only)"
+    mods = f", {len(award.records)} modifications" if len(award.records) > 1 else ""
+    return f"{record.recipient or '?'} — {what} — {amount}, {date}{mods}".replace(" —  —", " —")

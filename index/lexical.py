@@ -1,0 +1,107 @@
+"""BM25 over the same passages as Chroma, with French and English stemming, persisted beside it.
+
+Language-aware without a language switch: every token goes through the English then the French
+Snowball stemmer and loses its accents, so "contrats"/"contrat" and "searches"/"search" meet, and
+the query side is stemmed the same way whatever its language.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+from llama_index.core.schema import TextNode
+from llama_index.retrievers.bm25 import BM25Retriever
+
+STOPWORDS = sorted(set(STOPWORDS_EN) | set(STOPWORDS_FRENCH))
+# Words (and French elisions, split off by the token pattern) that say nothing about the topic.
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+_english = Stemmer.Stemmer("english")
+_french = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def bilingual_stem(word: str) -> str:
+    stem = _french.stemWord(_english.stemWord(word))
+    return "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+
+
+class BilingualStemmer:
+    """The stemmer interface bm25s expects (``stemWords`` over a list), applying ``bilingual_stem``."""
+
+    def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - PyStemmer's name
+        return [bilingual_stem(w) for w in words]
+
+    def stemWord(self, word: str) -> str:  # noqa: N802
+        return bilingual_stem(word)
+
+
+STEMMER = BilingualStemmer()
+
+
+def build_bm25(nodes: list[TextNode], top_k: int) -> BM25Retriever | None:
+    """A BM25 retriever over these nodes; None for an empty index (BM25 cannot hold zero documents)."""
+    if not nodes:
+        return None
+    return BM25Retriever.from_defaults(
+        nodes=nodes,
+        similarity_top_k=min(top_k, len(nodes)),
+        stemmer=STEMMER,
+        language=STOPWORDS,
+        token_pattern=TOKEN_PATTERN,
+    )
+
+
+class BM25Store:
+    """Persists BM25 generations as ``gen-N/`` folders behind an atomically replaced ``CURRENT`` file."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def _current(self) -> dict | None:
+        pointer = self.directory / "CURRENT"
+        if not pointer.exists():
+            return None
+        try:
+            return json.loads(pointer.read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+
+    def load(self, generation: int, top_k: int) -> BM25Retriever | None:
+        """The persisted retriever when it matches the registry's generation, else None (caller rebuilds)."""
+        current = self._current()
+        if not current or current.get("generation") != generation or current.get("empty"):
+            return None
+        path = self.directory / current["folder"]
+        try:
+            retriever = BM25Retriever.from_persist_dir(str(path))
+        except Exception:  # a damaged copy is rebuilt from the registry, never trusted
+            return None
+        retriever.stemmer = STEMMER
+        retriever.similarity_top_k = min(top_k, int(retriever.bm25.scores.get("num_docs", top_k)))
+        return retriever
+
+    def save(self, retriever: BM25Retriever | None, generation: int) -> None:
+        folder = f"gen-{generation}"
+        target = self.directory / folder
+        shutil.rmtree(target, ignore_errors=True)
+        if retriever is not None:
+            # The stemmer is a function, not JSON: persist without it and set it again on load.
+            stemmer, retriever.stemmer = retriever.stemmer, None
+            try:
+                retriever.persist(str(target))
+            finally:
+                retriever.stemmer = stemmer
+        tmp = self.directory / "CURRENT.tmp"
+        tmp.write_text(json.dumps({"generation": generation, "folder": folder, "empty": retriever is None}))
+        os.replace(tmp, self.directory / "CURRENT")
+        for old in self.directory.glob("gen-*"):
+            if old.name != folder:
+                shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,333 @@
+"""The index as a service: add, remove, list and retrieve, with the registry, Chroma and BM25 kept in step.
+
+Built by ``index.wiring.open_index``; receives its llama-index and Chroma objects from there.
+Only the project's own records (Document, Passage, ScoredPassage, Record) cross this module's door.
+"""
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import TextNode
+
+from dossier.errors import ConfigError, DossierError, RejectedInput
+from dossier.types import Document, Passage, Record, ScoredPassage
+from index.chunker import chunk_text
+from index.embedders import EmbedderSpec
+from index.lexical import BM25Store, build_bm25
+from index.lock import WriterLock
+from index.registry import DocumentSummary, Registry
+from index.retrieval import HybridRetriever
+from ingest import IngestLimits, Rejection, collect_files, find_near_duplicates, load_document, sentences
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # added | updated | unchanged | duplicate | rejected
+    document_id: str | None = None
+    detail: str = ""
+    passages: int = 0
+    records: int = 0
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (path, other id, similarity)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    @property
+    def passages_written(self) -> int:
+        return sum(o.passages for o in self.outcomes)
+
+    @property
+    def records_written(self) -> int:
+        return sum(o.records for o in self.outcomes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.count("added"), "updated": self.count("updated"), "unchanged": self.count("unchanged"),
+            "duplicates": self.count("duplicate"), "rejected": len(self.rejected),
+            "passages_written": self.passages_written, "records_written": self.records_written,
+            "seconds": round(self.seconds, 3),
+            "files": [dataclasses.asdict(o) for o in self.outcomes],
+            "near_duplicates": [{"path": p, "similar_to": d, "similarity": round(s, 3)}
+                                for p, d, s in self.near_duplicates],
+        }
+
+
+class DossierIndex:
+    def __init__(
+        self,
+        directory: Path,
+        registry: Registry,
+        embedder: EmbedderSpec,
+        vector_store: Any,
+        dense_retriever_factory: Callable[[int], BaseRetriever],
+        layout: str,
+        chunk_tokens: int,
+        limits: IngestLimits,
+        lock_timeout_s: float,
+    ):
+        self.directory = directory
+        self.registry = registry
+        self.embedder = embedder
+        self.vector_store = vector_store
+        self.layout = layout
+        self.chunk_tokens = chunk_tokens
+        self.limits = limits
+        self._lock = WriterLock(directory / "write.lock", lock_timeout_s)
+        self._bm25_store = BM25Store(directory / "bm25")
+        self._dense_factory = dense_retriever_factory
+        self._state_lock = threading.RLock()
+        self._generation = -1
+        self._passages: dict[str, Passage] = {}
+        self._bm25 = None
+        self._candidates = 30
+
+    # ---- reading ------------------------------------------------------------------------------
+    def check_layout(self) -> None:
+        built_with = self.registry.get_meta("layout")
+        if built_with and built_with != self.layout and self.registry.passage_ids():
+            raise ConfigError(
+                f"the index at {self.directory} was built with {built_with}, settings ask for {self.layout}:"
+                " run `dossier reindex` to rebuild it for the new embedder"
+            )
+
+    def _refresh(self) -> None:
+        generation = self.registry.generation()
+        if generation == self._generation:
+            return
+        with self._state_lock:
+            if generation == self._generation:
+                return
+            passages = {p.passage_id: p for p in self.registry.passages()}
+            bm25 = self._bm25_store.load(generation, self._candidates)
+            if bm25 is None and passages:
+                bm25 = build_bm25(_nodes(passages.values()), self._candidates)
+            self._passages, self._bm25, self._generation = passages, bm25, generation
+
+    def warm_up(self) -> None:
+        """Load what the first question needs (model weights, BM25, passages) before it arrives."""
+        self._refresh()
+        self.embedder.embedding.warm_up()
+
+    def passage(self, passage_id: str) -> Passage | None:
+        self._refresh()
+        return self._passages.get(passage_id)
+
+    def passage_count(self) -> int:
+        self._refresh()
+        return len(self._passages)
+
+    def retrieve(self, query: str, lexical_query: str | None = None, top_k: int = 8) -> list[ScoredPassage]:
+        self._refresh()
+        if not self._passages:
+            return []
+        retriever = HybridRetriever(
+            dense=self._dense_factory(self._candidates),
+            lexical=lambda: self._bm25,
+            candidates=max(top_k, self._candidates),
+            known_ids=lambda: self._passages.keys(),
+        )
+        hits = retriever.retrieve_hybrid(query, lexical_query)
+        return [
+            ScoredPassage(passage=self._passages[h.node.node_id], score=float(h.score or 0.0), rank=rank)
+            for rank, h in enumerate(hits[:top_k], start=1)
+        ]
+
+    def documents(self) -> list[DocumentSummary]:
+        return self.registry.documents()
+
+    def records(self) -> list[tuple[Record, str]]:
+        return self.registry.records()
+
+    # ---- writing ------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        files, rejections = collect_files([Path(p) for p in paths])
+        report.outcomes += [FileOutcome(r.path, "rejected", detail=r.reason) for r in rejections]
+        with self._lock:
+            self.check_layout()
+            self._sweep_orphan_vectors()
+            changed = False
+            for done, path in enumerate(files, start=1):
+                outcome = self._ingest_one(path, report)
+                report.outcomes.append(outcome)
+                changed |= outcome.status in ("added", "updated", "duplicate")
+                if on_progress:
+                    on_progress(done, len(files), str(path))
+            if changed:
+                self._rebuild_lexical()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_one(self, path: Path, report: IngestReport) -> FileOutcome:
+        key = str(path.resolve())
+        try:
+            document = load_document(path, self.limits)
+        except RejectedInput as exc:
+            return FileOutcome(key, "rejected", detail=exc.reason)
+        except (OSError, UnicodeError, ValueError) as exc:  # a parser bug must not stop the batch
+            return FileOutcome(key, "rejected", detail=f"could not be read ({type(exc).__name__}: {exc})")
+        previous = self.registry.document_for_path(key)
+        if previous == document.id:
+            return FileOutcome(key, "unchanged", document.id)
+        if self.registry.has_document(document.id):
+            with self.registry.transaction() as db:
+                Registry.set_name(db, key, document.id)
+                stale = Registry.drop_orphan_documents(db)
+                Registry.bump_generation(db)
+            self._delete_vectors(stale)
+            others = [n for n in self.registry.names_of(document.id) if n != key]
+            return FileOutcome(key, "duplicate", document.id, detail=f"same text as {', '.join(others)}")
+        if document.kind == "article":
+            for other_id, similarity in find_near_duplicates(document, self.registry.article_texts()):
+                report.near_duplicates.append((key, other_id, similarity))
+        passages = self.build_passages(document)
+        nodes = _nodes(passages)
+        embeddings = self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])
+        for node, embedding in zip(nodes, embeddings):
+            node.embedding = embedding
+        # Vectors first, registry last: until the registry commits, retrieval ignores the new vectors.
+        if nodes:
+            self.vector_store.add(nodes)
+        try:
+            with self.registry.transaction() as db:
+                Registry.insert_document(db, document, passages)
+                Registry.set_name(db, key, document.id)
+                stale = Registry.drop_orphan_documents(db)
+                Registry.set_meta(db, "layout", self.layout)
+                Registry.bump_generation(db)
+        except BaseException:
+            self._delete_vectors([p.passage_id for p in passages])
+            raise
+        self._delete_vectors(stale)
+        return FileOutcome(
+            key, "updated" if previous else "added", document.id,
+            passages=sum(1 for p in passages if p.kind == "text"), records=len(document.records),
+        )
+
+    def build_passages(self, document: Document) -> list[Passage]:
+        if document.kind == "records":
+            return [self._record_passage(document, i, r) for i, r in enumerate(document.records)]
+        chunks = chunk_text(document.id, document.text, sentences, self.embedder.count_tokens,
+                            self.embedder.passage_budget, self.chunk_tokens)
+        return [
+            Passage(passage_id=f"{document.id}-{c.ordinal:04d}", document_id=document.id, kind="text", text=c.text,
+                    source=document.source_name, title=document.title, language=document.language,
+                    start=c.start, end=c.end, ordinal=c.ordinal)
+            for c in chunks
+        ]
+
+    def _record_passage(self, document: Document, ordinal: int, record: Record) -> Passage:
+        # One record is one passage, never split: a long description is shortened to fit the window.
+        text = record.render()
+        while self.embedder.count_tokens(text) > self.embedder.passage_budget and record.description:
+            record = dataclasses.replace(record, description=record.description[: len(record.description) // 2] + "…")
+            text = record.render()
+        return Passage(passage_id=f"{document.id}-r{ordinal:05d}", document_id=document.id, kind="record",
+                       text=text, source=document.source_name, title=document.title, language="en",
+                       record_id=record.record_id, ordinal=ordinal)
+
+    def remove(self, id_or_path: str) -> list[str]:
+        """Remove a document (by id, id prefix or file path) and every passage of it; returns removed ids."""
+        with self._lock:
+            document_ids = self._resolve(id_or_path)
+            stale: list[str] = []
+            with self.registry.transaction() as db:
+                for document_id in document_ids:
+                    stale += Registry.delete_document(db, document_id)
+                Registry.bump_generation(db)
+            self._delete_vectors(stale)
+            self._rebuild_lexical()
+        return document_ids
+
+    def _resolve(self, id_or_path: str) -> list[str]:
+        by_path = self.registry.document_for_path(str(Path(id_or_path).expanduser().resolve()))
+        if by_path:
+            return [by_path]
+        matches = [d.id for d in self.documents() if d.id.startswith(id_or_path)] if len(id_or_path) >= 6 else []
+        if len(matches) == 1:
+            return matches
+        if not matches:
+            raise DossierError(f"{id_or_path}: no indexed document has this id or path")
+        raise DossierError(f"{id_or_path}: ambiguous, matches {len(matches)} documents")
+
+    def reindex(self, on_progress: ProgressCallback | None = None) -> int:
+        """Re-chunk and re-embed every stored document into this layout's collection."""
+        with self._lock:
+            rows = self.registry.query("SELECT * FROM documents ORDER BY added_at")
+            records_by_doc = self.registry.records_by_document()
+            all_passages: list[Passage] = []
+            for done, row in enumerate(rows, start=1):
+                document = Document(id=row["id"], content_hash=row["content_hash"], kind=row["kind"],
+                                    title=row["title"], source_path=row["source_path"], text=row["text"],
+                                    language=row["language"], records=tuple(records_by_doc.get(row["id"], ())))
+                passages = self.build_passages(document)
+                nodes = _nodes(passages)
+                for node, emb in zip(nodes, self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])):
+                    node.embedding = emb
+                if nodes:
+                    self.vector_store.add(nodes)
+                all_passages += passages
+                if on_progress:
+                    on_progress(done, len(rows), row["source_path"])
+            with self.registry.transaction() as db:
+                old = [r[0] for r in db.execute("SELECT passage_id FROM passages")]
+                db.execute("DELETE FROM passages")
+                db.executemany(
+                    'INSERT INTO passages(passage_id, document_id, kind, ordinal, text, start, "end", record_id,'
+                    " source, title, language) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                    [(p.passage_id, p.document_id, p.kind, p.ordinal, p.text, p.start, p.end, p.record_id,
+                      p.source, p.title, p.language) for p in all_passages])
+                Registry.set_meta(db, "layout", self.layout)
+                Registry.bump_generation(db)
+            self._delete_vectors(sorted(set(old) - {p.passage_id for p in all_passages}))
+            self._rebuild_lexical()
+            return len(all_passages)
+
+    def _rebuild_lexical(self) -> None:
+        generation = self.registry.generation()
+        passages = self.registry.passages()
+        bm25 = build_bm25(_nodes(passages), self._candidates)
+        self._bm25_store.save(bm25, generation)
+
+    def _delete_vectors(self, passage_ids: list[str]) -> None:
+        for i in range(0, len(passage_ids), 500):
+            self.vector_store.delete_nodes(node_ids=passage_ids[i : i + 500])
+
+    def _sweep_orphan_vectors(self) -> None:
+        """Vectors left by a crash between the Chroma write and the registry commit."""
+        known = self.registry.passage_ids()
+        collection = self.vector_store._collection  # noqa: SLF001 - the store exposes no id listing
+        stored = collection.get(include=[])["ids"]
+        orphans = [i for i in stored if i not in known]
+        if orphans:
+            self._delete_vectors(orphans)
+
+
+def _nodes(passages: Iterable[Passage]) -> list[TextNode]:
+    nodes = []
+    for p in passages:
+        metadata = {"document_id": p.document_id, "kind": p.kind, "record_id": p.record_id or "", "source": p.source}
+        nodes.append(TextNode(id_=p.passage_id, text=p.text, metadata=metadata,
+                              excluded_embed_metadata_keys=list(metadata), excluded_llm_metadata_keys=list(metadata)))
+    return nodes

@@ -1,0 +1,77 @@
+"""The one place where llama-index and Chroma objects are built from settings."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dossier.errors import BackendUnavailable, ConfigError
+from dossier.settings import Settings, apply_offline_env
+from index.chunker import CHUNKER_VERSION
+from index.embedders import build_embedder
+from index.registry import Registry
+from index.service import DossierIndex
+from ingest import IngestLimits
+
+
+def collection_name(embedder_identity: str, chunk_tokens: int) -> str:
+    """Encodes model, chunker version and size, so switching any of them never mixes vectors."""
+    raw = f"dossier-{embedder_identity}-{CHUNKER_VERSION}-t{chunk_tokens}"
+    return re.sub(r"[^a-zA-Z0-9._-]", "-", raw)[:60]
+
+
+def chroma_client(settings: Settings, directory: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"--chroma-url {settings.chroma_url!r}: expected http://host:port")
+        try:
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https",
+                                         settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise BackendUnavailable(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
+        return client
+    return chromadb.PersistentClient(path=str(directory / "chroma"), settings=chroma_settings)
+
+
+def open_index(settings: Settings) -> DossierIndex:
+    """Build the index service: registry, embedder, Chroma collection, vector store, dense retriever."""
+    apply_offline_env()
+    from llama_index.core import VectorStoreIndex
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    directory = Path(settings.index).expanduser()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{directory}: cannot create the index directory ({exc.strerror})") from exc
+    embedder = build_embedder(settings.embedder, settings.embedder_path)
+    layout = collection_name(embedder.identity, settings.chunk_tokens)
+    client = chroma_client(settings, directory)
+    # embedding_function=None: we always pass our own vectors (Chroma's default would download ONNX).
+    collection = client.get_or_create_collection(layout, embedding_function=None,
+                                                 metadata={"hnsw:space": "cosine"})
+    vector_store = ChromaVectorStore(chroma_collection=collection)
+    # embed_model passed explicitly: llama-index would otherwise reach for its global OpenAI default.
+    vector_index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embedder.embedding)
+
+    def dense_retriever(top_k: int):
+        return vector_index.as_retriever(similarity_top_k=top_k)
+
+    return DossierIndex(
+        directory=directory,
+        registry=Registry(directory / "registry.sqlite3"),
+        embedder=embedder,
+        vector_store=vector_store,
+        dense_retriever_factory=dense_retriever,
+        layout=layout,
+        chunk_tokens=settings.chunk_tokens,
+        limits=IngestLimits(max_file_bytes=settings.max_file_bytes, max_pdf_pages=settings.max_pdf_pages,
+                            max_document_chars=settings.max_document_chars, max_csv_rows=settings.max_csv_rows),
+        lock_timeout_s=settings.lock_timeout_s,
+    )
