@@ -53,6 +53,10 @@ class CorpusView:
         values = sorted(self.idf.values())
         return values[len(values) // 2] if values else 1.0
 
+    @property
+    def recipients(self) -> set[str]:
+        return {fold(r.recipient) for r, _ in self.records if r.recipient}
+
     def idf_of(self, stem: str) -> float:
         return self.idf.get(stem, math.log(1 + max(len(self.passages), 1)))
 

@@ -49,6 +49,7 @@ class Draft:
 
     abstained: bool
     evidence: list[Span] = field(default_factory=list)
+    computed: bool = False  # a computation over records: the lead is the whole answer, with its markers
     lead: str = ""  # a short gloss (e.g. the amount in the reader's convention), supported by the evidence
     reason: str = ""  # why it abstained, for the reader
     notes: list[str] = field(default_factory=list)
@@ -91,6 +92,13 @@ class ExtractiveAnswerer:
             return Draft(True, reason=f"no passage about {' and '.join(specific) or 'this'} mentions {asked}",
                          considered=_top_spans(eligible))
         weights = self._term_weights(question, corpus)
+        stating = {sp.passage.passage_id for sp in stated}
+        # Only passages stating the question's numbers may carry the answer; their neighbours in the
+        # same document may complete it (the company named one sentence before the amount).
+        neighbours = [sp for sp in eligible if sp.passage.passage_id not in stating and any(
+            sp.passage.document_id == st.passage.document_id and abs(sp.passage.ordinal - st.passage.ordinal) <= 1
+            for st in stated)]
+        extra = [c for sp in neighbours for c in self._candidates(sp, question, specific, weights, corpus)]
         candidates = [c for sp in stated for c in self._candidates(sp, question, specific, weights, corpus)]
         if not candidates:
             return Draft(True, reason="no sentence bears on the question", considered=_top_spans(stated))
@@ -102,7 +110,7 @@ class ExtractiveAnswerer:
             if not satisfying:
                 return Draft(True, reason=_missing_target_reason(question, specific), considered=_top_spans(stated))
             best = satisfying[0]
-        chosen = self._complete(best, candidates, question, weights)
+        chosen = self._complete(best, candidates + extra, question, weights)
         coverage = _coverage({s for c in chosen for s in c.covered}, weights)
         if coverage < MIN_COVERAGE:
             return Draft(True, reason="the closest passages do not address what the question asks",
@@ -154,7 +162,7 @@ class ExtractiveAnswerer:
             stems = stems_of(folded)
             covered = frozenset(w for w, (term_stems, _) in weights.items() if term_stems & stems)
             coverage = _coverage(covered, weights)
-            targets = frozenset(_targets_in(span.text, question, self.lexicon))
+            targets = frozenset(_targets_in(span.text, question, self.lexicon, corpus.recipients))
             mentions = all(self._mentions(folded, e, corpus) for e in entities) if entities else True
             quantity_bonus = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
             score = (2.0 * coverage + (0.8 if mentions else 0.0) + (1.0 if targets & set(question.targets) else 0.0)
@@ -175,7 +183,7 @@ class ExtractiveAnswerer:
                 new_targets = len((c.targets & missing_targets))
                 new_cov = _coverage(set(c.covered) - have_terms, weights)
                 near = any(c.span.passage.passage_id == x.span.passage.passage_id for x in chosen)
-                return 2.0 * new_targets + new_cov + (0.3 if near else 0.0)
+                return 2.0 * new_targets + new_cov + 0.3 * c.coverage + (0.3 if near else 0.0)
 
             pool = [c for c in candidates if c not in chosen and c.span.text not in {x.span.text for x in chosen}
                     and c.coverage >= MIN_COVERAGE / 2 and (c.targets & missing_targets or
@@ -191,7 +199,7 @@ class ExtractiveAnswerer:
     def _trim(self, text: str, start: int, end: int, weights: dict[str, tuple[frozenset[str], float]],
               entities: list[str]) -> tuple[int, int]:
         """Keep a long sentence's clauses that bear on the question; the quote stays the source's words."""
-        if end - start <= MAX_QUOTE_CHARS:
+        if end - start <= MAX_QUOTE_CHARS or "\n" in text[start:end]:  # records are quoted whole
             return start, end
         cuts = sorted({start, end} | {start + m.end() for m in re.finditer(r"[,;:—–]\s", text[start:end])})
         clauses = list(zip(cuts[:-1], cuts[1:]))
@@ -205,6 +213,10 @@ class ExtractiveAnswerer:
                 stems = stems_of(folded)
                 score = (_coverage({w for w, (ts, _) in weights.items() if ts & stems}, weights)
                          + sum(1.0 for e_ in entities if fold(e_) in folded) + len(quantities(text[s:e])) * 0.05)
+                # What follows a name usually says what it is or does: favour windows that open on it.
+                first = min((folded.find(fold(e_)) for e_ in entities if fold(e_) in folded), default=-1)
+                if first >= 0:
+                    score += 0.2 * (len(folded) - first) / MAX_QUOTE_CHARS
                 if score > best_score:
                     best, best_score = (s, e), score
         s, e = best
@@ -255,7 +267,32 @@ def _month_number(name: str) -> int:
     return _MONTHS.get(name.lower(), 0)
 
 
-def _targets_in(text: str, question: Question, lexicon: Lexicon) -> set[str]:
+_ORG_WORD = re.compile(r"\b(entreprise|société|company|firm|startup|fournisseur|intermédiaire|vendor|contractor|"
+                       r"groupe|group|agence|agency|service|services)\b", re.IGNORECASE)
+_ORG_SUFFIX = {"solutions", "labs", "technology", "technologies", "inc", "llc", "industrial", "forensics",
+               "international", "corp", "corporation", "group", "systems", "ai", "analytics", "software"}
+
+
+def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipients: set[str]) -> bool:
+    """A company named in the sentence, other than those the question names: a recipient of the
+    records, a name with a company suffix, or any name in a sentence that speaks of a company."""
+    speaks_of_company = bool(_ORG_WORD.search(text))
+    for m in _NAME.finditer(text):
+        name = fold(m[0])
+        if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
+            continue
+        first = name.split()[0]
+        if m.start() == 0 and (lexicon.knows(first) or first in STOPWORDS):
+            continue  # a capitalised first word, not a name
+        if _MONTH_WORDS.fullmatch(m[0]) or first in STOPWORDS:
+            continue
+        words = set(name.split())
+        if speaks_of_company or words & _ORG_SUFFIX or any(first in r for r in recipients):
+            return True
+    return False
+
+
+def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: set[str]) -> set[str]:
     found = set()
     kinds = {q.kind for q in quantities(text)}
     if "money" in kinds:
@@ -272,16 +309,8 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon) -> set[str]:
         if fold(m[0]) not in asked and not any(lexicon.knows(w.lower()) for w in words) and m.start() > 0:
             found.add("person")
             break
-    for m in _NAME.finditer(text):
-        name = fold(m[0])
-        if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
-            continue
-        if m.start() == 0 and (lexicon.knows(name.split()[0]) or name.split()[0] in STOPWORDS):
-            continue  # a capitalised first word, not a name
-        if _MONTH_WORDS.fullmatch(m[0]) or name in {"ice", "le", "la", "les", "en", "cette", "ce"}:
-            continue
+    if _names_an_organization(text, asked, lexicon, corpus_recipients):
         found.add("organization")
-        break
     if _PLACE.search(text):
         found.add("place")
     if _CAUSAL.search(text):

@@ -77,7 +77,7 @@ class RecordsAnswerer:
                 evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
                 numbers.append(len(evidence))
             markers[id(award)] = "".join(f"[{n}]" for n in numbers)
-        draft = Draft(False, evidence=evidence, lead=_describe(op, awards, shown, markers, question.language))
+        draft = Draft(False, evidence=evidence, computed=True, lead=_describe(op, awards, shown, markers, question.language))
         precision = sorted({r.date_precision for a in awards for r, _ in a.records
                             if r.date_precision in ("month", "year")})
         if precision:

@@ -41,7 +41,7 @@ class Dossier:
         self.settings = settings
         self.index = index if index is not None else open_index(settings)
         self.lexicon: Lexicon = default_lexicon()
-        self.records = RecordsAnswerer(self.lexicon)
+        self.records_answerer = RecordsAnswerer(self.lexicon)
         self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon)}
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
@@ -118,7 +118,7 @@ class Dossier:
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
         passage_of = {p.passage_id: p for p in corpus.passages}
-        draft = self.records.answer(parsed, corpus, passage_of) if parsed.records_intent else None
+        draft = self.records_answerer.answer(parsed, corpus, passage_of) if parsed.records_intent else None
         if draft is not None and not draft.abstained:
             retrieved = _records_first(draft, retrieved)
         if draft is None or draft.abstained and not parsed.aggregation:
@@ -146,12 +146,11 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
                       retrieved=items, notes=tuple(draft.notes + [f"nearest passage considered, not supporting:"
                                                                    f" {s.passage.passage_id}" for s in draft.considered]))
     citations = tuple(_citation(n, span) for n, span in enumerate(draft.evidence, start=1))
-    records_answer = all(c.record_id for c in citations)
-    if records_answer:
+    if draft.computed:
         text = draft.lead
     else:
         lines = [f"{draft.lead} [{1}]." if draft.lead else ""]
-        lines += [f"« {c.quote} » [{c.n}]" if fr else f"“{c.quote}” [{c.n}]" for c in citations]
+        lines += [f"« {_inline(c.quote)} » [{c.n}]" if fr else f"“{_inline(c.quote)}” [{c.n}]" for c in citations]
         text = "\n".join(line for line in lines if line)
     notes = list(draft.notes)
     quote_languages = {span.passage.language for span in draft.evidence if span.passage.kind == "text"}
@@ -161,6 +160,11 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
         text += "\n\n" + " ".join(notes)
     return Answer(question=question.text, answer=text, abstained=False, language=question.language,
                   citations=citations, retrieved=items, notes=tuple(notes))
+
+
+def _inline(quote: str) -> str:
+    """A record's "field: value" lines read as one line inside the answer; the citation keeps them exact."""
+    return quote.replace("\n", "; ")
 
 
 def _citation(n: int, span: Span) -> Citation:

@@ -272,11 +272,17 @@ def _cited_texts(
     citations: list[Mapping[str, Any]], retrieved: list[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
     texts = []
+    amounts: dict[str, float] = {}
     for citation in citations:
         texts.append(_passage_text(citation, retrieved))
         record = records.get(citation.get("record_id") or "")
         if record:
             texts.append(_record_text(record))
+            if isinstance(record.get("amount"), (int, float)):
+                amounts[citation["record_id"]] = float(record["amount"])
+    if len(amounts) > 1:
+        # A total computed over records is supported by exactly the records it cites, summed.
+        texts.append(f"computed total of the cited records: {sum(amounts.values()):.2f}")
     return texts
 
 
