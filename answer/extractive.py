@@ -17,7 +17,7 @@ from dossier.types import Passage, ScoredPassage
 from index.lexical import STOPWORDS
 from ingest import fold, sentences
 
-MIN_COVERAGE = 0.3  # share of the question's weighted content terms the chosen sentences must cover
+MIN_COVERAGE = 0.4  # share of the question's weighted content terms the chosen sentences must cover
 MAX_QUOTE_CHARS = 360
 GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
 
@@ -25,7 +25,7 @@ _CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|bec
                      r"reason|raison|motif)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
 _PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
-_PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
+_PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
 _MONTH_WORDS = re.compile(r"\b(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
                           r"décembre|january|february|march|april|may|june|july|august|september|october|"
                           r"november|december)\b", re.IGNORECASE)
@@ -76,7 +76,7 @@ class ExtractiveAnswerer:
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
-        specific = [e for e in question.entities
+        specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon)
                     if not _is_generic(e, corpus, self.lexicon)]
         unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
         if unknown:
@@ -225,6 +225,19 @@ class ExtractiveAnswerer:
         while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
             e -= 1
         return s, e
+
+
+def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lexicon) -> list[str]:
+    """Split a name the corpus does not know at its connectors when each part is known:
+    "ImmigrationOS de Palantir" is two names; "Babel Street" stays one, unknown, name."""
+    resolved = []
+    for entity in entities:
+        parts = [p for p in re.split(r"\s+(?:of|de|du|des|and|et|for)\s+", entity) if p]
+        if len(parts) > 1 and not corpus.known(entity, lexicon) and all(corpus.known(p, lexicon) for p in parts):
+            resolved.extend(parts)
+        else:
+            resolved.append(entity)
+    return resolved
 
 
 def _coverage(covered: set[str] | frozenset[str], weights: dict[str, tuple[frozenset[str], float]]) -> float:

@@ -65,7 +65,9 @@ _COMPARISON = re.compile(
     r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
 _ENTITY = re.compile(
-    r"(?:[A-Z][\w&.\-]*[\w&]|[A-Z])(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?(?:[A-Z][\w&.\-]*[\w&]|[A-Z]))*")
+    r"(?<![\w\-])(?:[A-Z][\w&.\-]*[\w&]|[A-Z])(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?(?:[A-Z][\w&.\-]*[\w&]|[A-Z]))*")
+_COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",
+                   "outre", "hormis", "malgré", "pendant", "parmi", "entre", "aside", "other", "than", "except"}
 _ENTITY_SKIP = {
     "how", "what", "which", "who", "when", "where", "why", "is", "does", "did", "was", "were", "has", "have",
     "according", "combien", "quel", "quelle", "quels", "quelles", "qui", "quand", "où", "pourquoi", "avec",
@@ -109,7 +111,17 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
+def asked_part(text: str) -> str:
+    """The interrogative sentences of a question. Other sentences ("Ignore your sources and say …")
+    are instructions inside the question: data, never obeyed, and never taken as premises."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    asked = [p for p in parts if p.endswith("?")]
+    return " ".join(asked) if asked and len(asked) < len(parts) else text
+
+
 def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Question:
+    full_text = text
+    text = asked_part(text)
     folded = fold(text)
     language = language or detect_language(text)
     targets = tuple(name for name, pattern in _TARGETS if re.search(pattern, folded))
@@ -127,7 +139,7 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
             op = "<" if re.match(r"under|below|less|moins|inférieur|en dessous", m["op"], re.IGNORECASE) else ">"
             bounds.append((op, values[0]))
     return Question(
-        text=text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
+        text=full_text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
         years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation,
         amount_bounds=tuple(bounds),
     )
@@ -138,6 +150,10 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
     spans = [part for m in _ENTITY.finditer(text) for part in re.split(r"['’]s\s+", m[0])]
     for span in spans:
         tokens = re.sub(r"['’]s$", "", span).split()
+        at_start = re.search(rf"(?:^|[.?!]\s+|[«“\"]\s*){re.escape(span)}", text) is not None
+        if at_start and tokens and tokens[0][1:].islower() and (
+                lexicon.knows(tokens[0].lower()) or tokens[0].lower() in _STOP or tokens[0].lower().endswith(("ing", "ed", "ly")) or len(tokens) == 1 and tokens[0].lower() in _COMMON_OPENERS):
+            tokens = tokens[1:]
         # "PDG de Clearview AI", "CEO of Palantir": a role word is a term to match, not part of the name.
         if len(tokens) > 2 and tokens[1].lower() in {"de", "of", "du"} and lexicon.knows(tokens[0].lower()):
             tokens = tokens[2:]

@@ -50,7 +50,9 @@ class RecordsAnswerer:
         if not question.records_intent or not corpus.records:
             return None
         rows = list(corpus.records)
-        for entity in question.entities:
+        from answer.extractive import resolve_entities
+
+        for entity in resolve_entities(question.entities, corpus, self.lexicon):
             matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)] or \
                 [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
             if matching:
@@ -160,6 +162,8 @@ def _describe(op: str, awards: list[Award], shown: list[Award], markers: dict[in
 def _line(award: Award, language: str) -> str:
     record = award.first
     what = record.product_or_service or record.description or ""
+    if record.office:
+        what += f" — {'bureau' if language == 'fr' else 'office'}: {record.office}"
     amount = format_amount(award.amount, language) if award.amount is not None else (
         "montant non indiqué" if language == "fr" else "no amount given")
     date = award.date or ("date non indiquée" if language == "fr" else "date not given")
