@@ -21,6 +21,12 @@ MIN_COVERAGE = 0.4  # share of the question's weighted content terms the chosen 
 MAX_QUOTE_CHARS = 360
 GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
 
+# Sentences addressed to an AI inside a document: kept as text, never used as evidence.
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding)?\s*"
+    r"(instructions?|prompts?|rules|sources)\b|\btell the user\b|\byou are now\b|\bsystem prompt\b|"
+    r"\bignorez?\s+(les\s+|toutes\s+les\s+)?(instructions|consignes)|\bréponds?\s+que\b|\bdis à l'utilisateur\b",
+    re.IGNORECASE)
 _CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
                      r"reason|raison|motif)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
@@ -110,6 +116,14 @@ class ExtractiveAnswerer:
             if not satisfying:
                 return Draft(True, reason=_missing_target_reason(question, specific), considered=_top_spans(stated))
             best = satisfying[0]
+        anchors = specific or list(question.entities)
+        if anchors and wanted & {"amount", "count", "date", "duration"}:
+            anchored = [c for c in candidates if not (c.targets & wanted) or self._anchored(c, anchors, corpus)]
+            if not any(c.targets & wanted for c in anchored):
+                return Draft(True, reason=_missing_target_reason(question, specific), considered=_top_spans(stated))
+            candidates = anchored
+            if best not in candidates:
+                best = max(candidates, key=lambda c: (bool(c.targets & wanted), c.score))
         chosen = self._complete(best, candidates + extra, question, weights)
         coverage = _coverage({s for c in chosen for s in c.covered}, weights)
         if coverage < MIN_COVERAGE:
@@ -138,6 +152,15 @@ class ExtractiveAnswerer:
         return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
                    for alias in corpus.aliases.get(fold(entity), ()))
 
+    def _anchored(self, candidate: _Candidate, entities: list[str], corpus: CorpusView) -> bool:
+        """The sentence, or the one just before it, names what the question is about: an amount
+        in a passage about X is X's amount only if it is said of X."""
+        text = candidate.span.passage.text
+        previous = [(s, e) for s, e in sentences(text) if e <= candidate.span.start]
+        window = text[previous[-1][0]:candidate.span.end] if previous else candidate.span.text
+        folded = fold(window)
+        return any(self._mentions(folded, e, corpus) for e in entities)
+
     def _term_weights(self, question: Question, corpus: CorpusView) -> dict[str, tuple[frozenset[str], float]]:
         weights = {}
         for term in question.terms:
@@ -156,6 +179,8 @@ class ExtractiveAnswerer:
             bounds = [(s, e) for s, e in sentences(passage.text)]
         found = []
         for start, end in bounds:
+            if INSTRUCTION.search(passage.text[start:end]):
+                continue
             start, end = self._trim(passage.text, start, end, weights, entities)
             span = Span(passage, start, end, scored.rank)
             folded = fold(span.text)
@@ -318,8 +343,12 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
         found.add("date")
     asked = {fold(e) for e in question.entities}
     for m in _PERSON.finditer(text):
-        words = re.split(r"[-\s]", m[0])
-        if fold(m[0]) not in asked and not any(lexicon.knows(w.lower()) for w in words) and m.start() > 0:
+        words = m[0].split()
+        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORDS):
+            words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
+        name = " ".join(words)
+        if len(words) >= 2 and fold(name) not in asked and not any(
+                lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
             found.add("person")
             break
     if _names_an_organization(text, asked, lexicon, corpus_recipients):

@@ -59,6 +59,10 @@ class RecordsAnswerer:
                 rows = matching
             elif not _is_generic(entity, corpus, self.lexicon):
                 return Draft(True, reason=f"no procurement record names {entity}")
+        # A matched transaction brings its whole award: every modification, de-obligations included.
+        keys = {r.award_key for r, _ in rows if r.amount_kind == "transaction" and r.award_key}
+        rows += [row for row in corpus.records if row not in rows and row[0].award_key in keys
+                 and row[0].amount_kind == "transaction"]
         rows = [row for row in rows if _in_period(row[0], question)]
         awards = [a for a in _group_awards(rows) if _within_bounds(a, question)]
         if not awards:
