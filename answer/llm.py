@@ -62,6 +62,8 @@ _MARKER = re.compile(
 _LEADING_MARKERS = re.compile(rf"^\s*(?:{_MARKER.pattern}\s*)+", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)])\s+")
 _LETTER = re.compile(r"[^\W\d_]")
+_ENDED = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*$")
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)|(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _PASSAGE_TAG = re.compile(r"<\s*(/?)\s*(passages?)\b", re.IGNORECASE)
 
 # ---- checking names -------------------------------------------------------------------------
@@ -165,7 +167,8 @@ class LLMAnswerer:
                 continue  # a stray marker or list number, nothing said
             problem, checked = self._check(sentence, claim, shown, corpus)
             if problem:
-                notes.append(f"dropped unsupported sentence: {sentence} ({problem})")
+                # Without its markers: the reader's [n] are the renumbered citations, not the model's.
+                notes.append(f"dropped unsupported sentence: {claim} ({problem})")
             else:
                 kept.append(checked)
         if not kept:
@@ -184,11 +187,11 @@ class LLMAnswerer:
             return "no citation", None
         outside = [n for n in cited if not 1 <= n <= len(shown)]
         if outside:
-            return f"cites [{outside[0]}], but only {len(shown)} passages were given", None
+            return f"cites passage {outside[0]}, but only {len(shown)} were given", None
         texts = [shown[n - 1].passage.text for n in cited]
         problem = self._unsupported(claim, texts, corpus)
+        where = ", ".join(dict.fromkeys(shown[n - 1].passage.source for n in cited))
         if problem:
-            where = "".join(f"[{n}]" for n in cited)
             return f"{problem} in {where}", None
         spans: dict[int, Span] = {}
         for n in cited:
@@ -196,7 +199,6 @@ class LLMAnswerer:
             if score > 0:
                 spans[n] = span
         if not spans:
-            where = "".join(f"[{n}]" for n in cited)
             return f"shares nothing with {where}", None
         return None, _Checked(sentence, [n for n in cited if n in spans], spans)
 
@@ -205,11 +207,16 @@ class LLMAnswerer:
         raw = "\n".join(texts)
         folded = fold(raw)
         stated = [q.value for q in quantities(raw)]
-        claimed = quantities(claim)
-        for q in claimed:
-            if not any(same_value(q.value, v) for v in stated):
-                return f"{q.text!r} is not stated"
         digit_runs = set(re.findall(r"\d+", folded))
+        # A numeric date ("2024-09-27", "09/27/2024") states its day, month and year, as whole
+        # numbers a claimed date may give ("September 27, 2024"), but never an amount of money.
+        parts = [float(run) for m in _NUMERIC_DATE.finditer(raw) for run in m.groups() if run]
+        # A number glued to letters ("70CMSD24") is part of a code, checked as a token below.
+        claimed = [q for q in quantities(claim) if not (q.end < len(claim) and claim[q.end].isalnum())]
+        for q in claimed:
+            pool = stated + parts if q.kind in ("count", "year") and q.value == int(q.value) else stated
+            if not any(same_value(q.value, v) for v in pool):
+                return f"{q.text!r} is not stated"
         for m in _DIGIT_TOKEN.finditer(claim):
             token = m.group(0).strip(".,:;/-")
             if not token or any(q.start <= m.start() and m.end() <= q.end for q in claimed):
@@ -221,7 +228,7 @@ class LLMAnswerer:
         bare = _strip_accents(folded)
         for name in self._names(claim):
             if not any(self._name_supported(form, folded, stems, bare, corpus) for form in name):
-                return f"{name[0]!r} is not named"
+                return f"{name[-1]!r} is not named"
         return None
 
     def _names(self, claim: str) -> list[list[str]]:
@@ -380,7 +387,7 @@ def _numbers_in_marker(inner: str) -> list[int]:
 
 def _claim(sentence: str) -> str:
     """The sentence without its citation markers."""
-    return " ".join(_MARKER.sub(" ", sentence).split())
+    return re.sub(r" ([.,;:!?…])", r"\1", " ".join(_MARKER.sub(" ", sentence).split()))
 
 
 def _renumber(kept: list[_Checked]) -> tuple[list[Span], str]:
@@ -407,8 +414,10 @@ def _renumber(kept: list[_Checked]) -> tuple[list[Span], str]:
 
         text = _MARKER.sub(replace, checked.text)
         text = re.sub(r"[ \t]{2,}", " ", text)
-        text = re.sub(r" +([.,])(?=\s|$)", r"\1", text)  # where a marker was removed
-        rendered.append(text.strip())
+        text = re.sub(r" +([.,])(?=\s|$)", r"\1", text).strip()  # where a marker was removed
+        if not _ENDED.search(text):
+            text += "."  # a list item or a clause: the lead reads as sentences
+        rendered.append(text)
     return evidence, " ".join(rendered)
 
 
@@ -427,7 +436,8 @@ def _inner_caps(word: str) -> bool:
 
 
 def _exempt(word: str) -> bool:
-    return len(word) < 2 or fold(word) in _FUNCTION_WORDS
+    # Words with digits ("FY2024", "H-1B") are checked as numbers and codes, not as names.
+    return len(word) < 2 or fold(word) in _FUNCTION_WORDS or any(c.isdigit() for c in word)
 
 
 def _worth_checking(name: str) -> bool:
