@@ -6,6 +6,7 @@ crosses this module's door.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any, Protocol
@@ -149,17 +150,21 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
     if draft.computed:
         text = draft.lead
     else:
-        lines = [f"{draft.lead} [{1}]." if draft.lead else ""]
+        if draft.lead and re.search(r"\[\d+\]", draft.lead):
+            lines = [draft.lead]  # an LLM's sentences already cite, renumbered to the evidence order
+        else:
+            lines = [f"{draft.lead} [1]." if draft.lead else ""]
         lines += [f"« {_inline(c.quote)} » [{c.n}]" if fr else f"“{_inline(c.quote)}” [{c.n}]" for c in citations]
         text = "\n".join(line for line in lines if line)
-    notes = list(draft.notes)
+    # Dropped claims stay in Answer.notes for the curious, never in the text a reader takes as the answer.
+    notes = [n for n in draft.notes if not n.startswith("dropped unsupported sentence:")]
     quote_languages = {span.passage.language for span in draft.evidence if span.passage.kind == "text"}
     if quote_languages and question.language not in quote_languages:
         notes.append(SOURCE_LANGUAGE_NOTE.get(question.language, "Quotes are given in their original language."))
     if notes:
         text += "\n\n" + " ".join(notes)
     return Answer(question=question.text, answer=text, abstained=False, language=question.language,
-                  citations=citations, retrieved=items, notes=tuple(notes))
+                  citations=citations, retrieved=items, notes=tuple(draft.notes))
 
 
 def _inline(quote: str) -> str:
