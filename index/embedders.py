@@ -144,7 +144,10 @@ class _HFTokenCounter:
     def tokenizer(self) -> Any:
         from tokenizers import Tokenizer
 
-        return Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        tokenizer.no_truncation()  # tokenizer.json may truncate (MiniLM: 128), which would cap every count
+        tokenizer.no_padding()
+        return tokenizer
 
     def __call__(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)

@@ -1,0 +1,26 @@
+"""A real USAspending download: one record (and one passage) per data row."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+ICE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "usaspending" / "us-local-gov-ice-award-summaries.csv"
+
+
+def test_usaspending_rows_become_records(tmp_path, make_index, vector_ids):
+    if not ICE.exists():
+        pytest.skip(f"{ICE} is absent")
+    with ICE.open(newline="", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.reader(f)][1:]
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    index = make_index(tmp_path / "idx")
+    report = index.ingest([ICE])
+    assert not report.rejected, report.to_dict()
+    assert report.records_written == len(rows)
+    assert len(index.records()) == len(rows)
+    record_passages = [p for p in index.registry.passages() if p.kind == "record"]
+    assert len(record_passages) == len(rows)
+    assert all(index.embedder.count_tokens(p.text) <= index.embedder.passage_budget for p in record_passages)
+    assert vector_ids(index) == index.registry.passage_ids()
