@@ -18,6 +18,7 @@ from index.lexical import STOPWORDS
 from ingest import fold, sentences
 
 MIN_COVERAGE = 0.4  # share of the question's weighted content terms the chosen sentences must cover
+PASSAGE_DISCOUNT = 0.8
 MAX_QUOTE_CHARS = 360
 GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
 
@@ -126,11 +127,18 @@ class ExtractiveAnswerer:
                 best = max(candidates, key=lambda c: (bool(c.targets & wanted), c.score))
         chosen = self._complete(best, candidates + extra, question, weights)
         coverage = _coverage({s for c in chosen for s in c.covered}, weights)
+        # A sentence may lean on its neighbours ("ce contrat" …): the passage around it counts, discounted.
+        around = corpus.stems.get(best.span.passage.passage_id, set())
+        passage_coverage = _coverage({w for w, (ts, _) in weights.items() if ts & around}, weights)
+        coverage = max(coverage, PASSAGE_DISCOUNT * passage_coverage)
         if coverage < MIN_COVERAGE:
             return Draft(True, reason="the closest passages do not address what the question asks",
                          considered=[c.span for c in chosen])
         if wanted & {"person", "organization"} and weights and not any(c.covered for c in chosen):
             return Draft(True, reason="no passage names who or which company the question asks about",
+                         considered=[c.span for c in chosen])
+        if question.focus and not any(set(question.focus) & c.covered for c in chosen):
+            return Draft(True, reason=f"no passage speaks of the {' '.join(question.focus)} the question asks about",
                          considered=[c.span for c in chosen])
         if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
             return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])

@@ -18,6 +18,11 @@ QUESTION_WORDS = {
     # Scale and currency words: the numbers they belong to are compared as quantities instead.
     "million", "millions", "milliard", "milliards", "billion", "billions", "thousand", "dollars", "dollar",
     "usd", "its", "their", "leur", "son", "sa", "ses",
+    # Function words and light verbs missing from the stemmer's short stopword lists: they carry no content.
+    "before", "after", "from", "apart", "across", "being", "been", "also", "about", "into", "onto", "upon",
+    "make", "makes", "made", "run", "runs", "ran", "get", "gets", "got", "take", "took", "taken", "give", "gave",
+    "become", "became", "come", "came", "go", "went", "one", "two", "three", "first", "name", "named",
+    "avant", "après", "depuis", "aussi", "également", "fait", "faire", "font",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
 _MONTHS = {
@@ -96,6 +101,7 @@ class Question:
     records_intent: bool
     aggregation: str | None
     amount_bounds: tuple[tuple[str, float], ...] = field(default=())  # (">" or "<", value)
+    focus: tuple[str, ...] = ()  # words of the "which X / quel X" phrase: "court" in "which court blocked"
 
     @property
     def lexical_query(self) -> str:
@@ -140,7 +146,7 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
             bounds.append((op, values[0]))
     return Question(
         text=full_text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
-        years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation,
+        years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation, focus=_focus(folded, terms),
         amount_bounds=tuple(bounds),
     )
 
@@ -172,6 +178,22 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
 def _months(folded: str) -> list[tuple[int, int]]:
     pattern = r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+)?((?:19|20)\d\d)\b"
     return [(int(year), _MONTHS[month]) for month, year in re.findall(pattern, folded)]
+
+
+_FOCUS = re.compile(r"\b(?:which|quel|quelle|quels|quelles)\s+(?:(?:one|two|three|deux|trois|single)\s+)?(\w+)")
+
+
+def _focus(folded: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
+    """ "Which court blocked …": the answer must speak of a court (or of blocking), whatever else it shares
+    with the question. The two content words after "which" stand for the phrase (adjective and noun)."""
+    m = _FOCUS.search(folded)
+    if not m:
+        return ()
+    words = [t.word for t in terms]
+    if m.group(1) not in words:
+        return ()
+    i = words.index(m.group(1))
+    return tuple(words[i : i + 2])
 
 
 def _terms(folded: str, lexicon: Lexicon, entity_words: set[str]) -> list[Term]:

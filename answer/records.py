@@ -46,19 +46,27 @@ class RecordsAnswerer:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
 
-    def answer(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft | None:
-        if not question.records_intent or not corpus.records:
+    def answer(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage],
+               require_subject: bool = False) -> Draft | None:
+        """``require_subject``: answer only when a specific name of the question picks the records
+        (used when the question never said "records" and the prose could not answer)."""
+        if not corpus.records or not (question.records_intent or require_subject):
             return None
         rows = list(corpus.records)
+        subject_matched = False
         from answer.extractive import resolve_entities
 
         for entity in resolve_entities(question.entities, corpus, self.lexicon):
-            matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)] or \
-                [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
+            matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)]
+            if not matching and not require_subject:  # a shortened name ("Paragon") only when asked of records
+                matching = [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
             if matching:
                 rows = matching
+                subject_matched |= not _is_generic(entity, corpus, self.lexicon)
             elif not _is_generic(entity, corpus, self.lexicon):
                 return Draft(True, reason=f"no procurement record names {entity}")
+        if require_subject and not subject_matched:
+            return None
         # A matched transaction brings its whole award: every modification, de-obligations included.
         keys = {r.award_key for r, _ in rows if r.amount_kind == "transaction" and r.award_key}
         rows += [row for row in corpus.records if row not in rows and row[0].award_key in keys
