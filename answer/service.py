@@ -15,6 +15,7 @@ from answer.corpus import CorpusView
 from answer.extractive import Draft, ExtractiveAnswerer, Span
 from answer.lexicon import Lexicon, default_lexicon
 from answer.question import Question, analyse
+from answer.reasons import in_language
 from answer.records import RecordsAnswerer
 from dossier.errors import ConfigError
 from dossier.settings import Settings, load_settings
@@ -145,10 +146,8 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
     )
     fr = question.language == "fr"
     if draft.abstained:
-        text = ("Les sources ne le disent pas" if fr else "The sources do not say") + (
-            f" ({draft.reason})." if draft.reason and not fr else ".")
-        if fr and draft.reason:
-            text += f" Raison : {draft.reason}."
+        reason = in_language(draft.reason, question.language)
+        text = ("Les sources ne le disent pas" if fr else "The sources do not say") + (f" ({reason})." if reason else ".")
         return Answer(question=question.text, answer=text, abstained=True, language=question.language,
                       retrieved=items, notes=tuple(draft.notes + [f"nearest passage considered, not supporting:"
                                                                    f" {s.passage.passage_id}" for s in draft.considered]))

@@ -1,0 +1,40 @@
+"""Why an answer abstained, said in the reader's language. Reasons are written in English where they
+are decided; this phrasebook renders each kind in French."""
+from __future__ import annotations
+
+import re
+
+_FRENCH = (
+    (r"the index holds no passage to answer from", "l’index ne contient aucun passage"),
+    (r"no source mentions (.+)", r"aucune source ne mentionne \1"),
+    (r"no retrieved passage is about (.+)", r"aucun passage retrouvé ne parle de \1"),
+    (r"no passage about (.+) mentions (.+)", r"aucun passage sur \1 ne mentionne \2"),
+    (r"no sentence bears on the question", "aucune phrase ne répond à la question"),
+    (r"the passages about (.+) give no (.+)", r"les passages sur \1 ne donnent pas de \2"),
+    (r"the closest passages do not address what the question asks",
+     "les passages les plus proches ne traitent pas de ce que demande la question"),
+    (r"no passage names who or which company the question asks about",
+     "aucun passage ne nomme la personne ou l’entreprise demandée"),
+    (r"no passage speaks of the (.+) the question asks about", r"aucun passage ne parle de « \1 »"),
+    (r"no passage gives a reason for this", "aucun passage n’en donne la raison"),
+    (r"no procurement record names (.+)", r"aucune attribution des registres ne nomme \1"),
+    (r"no procurement record matches the question's filters", "aucune attribution des registres ne correspond"),
+    (r"the matching records give no amounts", "les attributions correspondantes ne donnent pas de montant"),
+    (r"the language model found no answer in the passages", "le modèle n’a trouvé aucune réponse dans les passages"),
+)
+_WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "date": "date",
+          "person's name": "nom de personne", "company": "entreprise", "duration": "durée", "place": "lieu",
+          "reason": "raison", "this subject": "ce sujet", "this": "ce sujet", " and ": " et ", " or ": " ou "}
+
+
+def in_language(reason: str, language: str) -> str:
+    if language != "fr" or not reason:
+        return reason
+    for pattern, template in _FRENCH:
+        m = re.fullmatch(pattern, reason)
+        if m:
+            text = m.expand(template) if "\\" in template else template
+            for english, french in _WORDS.items():
+                text = text.replace(english, french)
+            return text
+    return reason
