@@ -128,12 +128,7 @@ class Registry:
              document.language, document.published, document.outlet, document.author, document.url,
              document.text, json.dumps(document.metadata, default=str)),
         )
-        db.executemany(
-            'INSERT INTO passages(passage_id, document_id, kind, ordinal, text, start, "end", record_id, source,'
-            " title, language) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-            [(p.passage_id, p.document_id, p.kind, p.ordinal, p.text, p.start, p.end, p.record_id, p.source,
-              p.title, p.language) for p in passages],
-        )
+        Registry.insert_passages(db, passages)
         passage_of_record = {p.record_id: p.passage_id for p in passages if p.record_id}
         db.executemany(
             "INSERT INTO records(document_id, record_id, passage_id, recipient, agency, sub_agency, office,"
@@ -143,6 +138,15 @@ class Registry:
               r.office, r.action_date, r.date_precision, r.amount, r.amount_kind, r.award_key, r.modification,
               r.description, r.product_or_service, r.source_document, json.dumps(r.to_dict(), default=str))
              for r in document.records],
+        )
+
+    @staticmethod
+    def insert_passages(db: sqlite3.Connection, passages: list[Passage]) -> None:
+        db.executemany(
+            'INSERT INTO passages(passage_id, document_id, kind, ordinal, text, start, "end", record_id, source,'
+            " title, language) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+            [(p.passage_id, p.document_id, p.kind, p.ordinal, p.text, p.start, p.end, p.record_id, p.source,
+              p.title, p.language) for p in passages],
         )
 
     @staticmethod

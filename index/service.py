@@ -293,11 +293,7 @@ class DossierIndex:
             with self.registry.transaction() as db:
                 old = [r[0] for r in db.execute("SELECT passage_id FROM passages")]
                 db.execute("DELETE FROM passages")
-                db.executemany(
-                    'INSERT INTO passages(passage_id, document_id, kind, ordinal, text, start, "end", record_id,'
-                    " source, title, language) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    [(p.passage_id, p.document_id, p.kind, p.ordinal, p.text, p.start, p.end, p.record_id,
-                      p.source, p.title, p.language) for p in all_passages])
+                Registry.insert_passages(db, all_passages)
                 Registry.set_meta(db, "layout", self.layout)
                 Registry.bump_generation(db)
             self._delete_vectors(sorted(set(old) - {p.passage_id for p in all_passages}))
