@@ -1,0 +1,117 @@
+"""The app's API through gradio_client against the real server: the same answers as ``ask()``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gradio_client import handle_file
+
+EN = "How much was ICE's September 2025 contract with Clearview AI worth?"
+FR = "Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?"
+TOTAL = "What is the total value of the Clearview AI awards in the procurement records?"
+CEO = "Qui est le PDG de Clearview AI ?"
+NORTHWIND = "How much was the Northwind Analytics contract with Harbor County worth?"
+
+
+def cited_ids(payload: dict) -> list[str]:
+    return [c["passage_id"] for c in payload["citations"]]
+
+
+@pytest.mark.parametrize("question", [EN, FR, TOTAL], ids=["english", "french", "records-total"])
+def test_chat_returns_the_answer_and_citations_of_ask(client, served, question: str) -> None:
+    expected = served.dossier.ask(question)
+    got = client.predict(question, api_name="/chat")
+    assert got["answer"] == expected.answer
+    assert got["abstained"] is expected.abstained is False
+    assert got["language"] == expected.language
+    assert cited_ids(got) == [c.passage_id for c in expected.citations]
+    assert got["citations"], "an answered question cites its passages"
+    assert [c["quote"] for c in got["citations"]] == [c.quote for c in expected.citations]
+
+
+def test_chat_detects_the_question_language(client) -> None:
+    assert client.predict(EN, api_name="/chat")["language"] == "en"
+    assert client.predict(FR, api_name="/chat")["language"] == "fr"
+
+
+def test_unanswerable_question_abstains(client, served) -> None:
+    expected = served.dossier.ask(CEO)
+    got = client.predict(CEO, api_name="/chat")
+    assert (got["answer"], got["abstained"], cited_ids(got)) == (
+        expected.answer, expected.abstained, [c.passage_id for c in expected.citations])
+    assert got["abstained"] is True, f"the sources never name Clearview AI's CEO, yet: {got['answer']!r}"
+    assert got["citations"] == []
+
+
+def test_ask_json_is_the_answer_record(client, served) -> None:
+    got = client.predict(FR, 0, "", api_name="/ask_json")
+    expected = served.dossier.ask(FR).to_dict()
+    got.pop("timings_ms")
+    expected.pop("timings_ms")
+    assert got == expected
+
+
+def test_documents_records_and_describe(client, served) -> None:
+    documents = client.predict(api_name="/documents")
+    assert {d["id"] for d in documents} == {d.id for d in served.dossier.documents()}
+    assert {d["kind"] for d in documents} == {"article", "records"}
+    records = client.predict(api_name="/records")
+    assert records and all(r["passage_id"] for r in records)
+    clearview = sum(r["amount"] for r in records if r["recipient"] == "Clearview AI")
+    assert clearview == pytest.approx(5_650_000)
+    described = client.predict(api_name="/describe")
+    assert described["records"] == len(records)
+
+
+def test_upload_ask_remove_cycle(client, served, app_fixtures: Path) -> None:
+    before = served.dossier.ask(NORTHWIND)
+    assert before.abstained, "the invented vendor is not in the demo corpus"
+
+    results = client.predict([handle_file(str(app_fixtures / "northwind-analytics.txt"))], api_name="/upload")
+    assert [(r["file"], r["status"]) for r in results] == [("northwind-analytics.txt", "added")]
+    document_id = results[0]["document_id"]
+    assert document_id in {d["id"] for d in client.predict(api_name="/documents")}
+
+    again = client.predict([handle_file(str(app_fixtures / "northwind-analytics.txt"))], api_name="/upload")
+    assert [r["status"] for r in again] == ["unchanged"]
+
+    answered = client.predict(NORTHWIND, api_name="/chat")
+    assert answered["abstained"] is False
+    assert "2.4 million" in answered["answer"]
+    assert {c["document_id"] for c in answered["citations"]} == {document_id}
+    assert cited_ids(answered) == [c.passage_id for c in served.dossier.ask(NORTHWIND).citations]
+
+    assert client.predict(document_id, api_name="/remove") == {"removed": [document_id]}
+    assert document_id not in {d["id"] for d in client.predict(api_name="/documents")}
+    after = client.predict(NORTHWIND, api_name="/chat")
+    assert after["abstained"] is True
+    assert after["citations"] == []
+
+
+def test_upload_rejects_unsupported_and_oversized_files(client, tmp_path: Path) -> None:
+    script = tmp_path / "payload.exe"
+    script.write_bytes(b"MZ\x90\x00")
+    [row] = client.predict([handle_file(str(script))], api_name="/upload")
+    assert (row["file"], row["status"]) == ("payload.exe", "rejected")
+    assert "unsupported file type" in row["detail"]
+
+    big = tmp_path / "big.txt"
+    big.write_text("Northwind " * 30_000, encoding="utf-8")  # 300 kB, over the 200 kB test limit
+    with pytest.raises(Exception, match="(?i)too large|size|limit|413"):
+        client.predict([handle_file(str(big))], api_name="/upload")
+
+
+def test_remove_of_an_unknown_id_is_a_clear_error(client) -> None:
+    with pytest.raises(Exception, match="no indexed document"):
+        client.predict("ffffffffffff", api_name="/remove")
+
+
+
+def test_index_and_corpus_files_are_not_served(served) -> None:
+    import httpx
+
+    index_file = Path(served.settings.index).resolve() / "registry.sqlite3"
+    corpus_file = next(served.corpus.rglob("*.csv")).resolve()
+    for path in (index_file, corpus_file):
+        response = httpx.get(f"{served.url}gradio_api/file={path}", timeout=10)
+        assert response.status_code in (403, 404), (path, response.status_code)

@@ -1,0 +1,63 @@
+"""``serve(settings)`` as the CLI runs it: a real process on loopback, the URL printed, auth enforced."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.server
+
+
+def test_serve_prints_its_url_and_requires_auth(served, tmp_path: Path) -> None:
+    import httpx
+    from gradio_client import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    index = tmp_path / "index"  # a copy: two processes never share one embedded Chroma
+    shutil.copytree(served.settings.index, index, ignore=shutil.ignore_patterns("write.lock", "writer.pid"))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    users = tmp_path / "users"
+    users.write_text("# who may read\nana:s3cret\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOSSIER_", "GRADIO_TEMP_DIR"))}
+    env.update({"TMPDIR": str(temp), "DOSSIER_INDEX": str(index), "DOSSIER_EMBEDDER": "minilm", "DOSSIER_PORT": str(port),
+                "DOSSIER_AUTH": str(users), "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        url = None
+        lines = []
+        while time.monotonic() < deadline and url is None:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "serving" in line and "http://" in line:
+                url = line.split(" at ", 1)[1].split()[0]
+        assert url == f"http://127.0.0.1:{port}/", "".join(lines)
+
+        assert httpx.get(f"{url}config", timeout=10).status_code == 401
+        with pytest.raises(Exception):
+            Client(url, verbose=False)
+        client = Client(url, auth=("ana", "s3cret"), verbose=False)
+        got = client.predict("Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
+                             api_name="/chat")
+        assert got["citations"]
+
+        [upload_dir] = temp.glob("dossier-gradio-*")
+        assert upload_dir.stat().st_mode & 0o777 == 0o700
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert list(temp.glob("dossier-gradio-*")) == [], "the private upload directory is removed at exit"
