@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from dossier.types import Chunk
 
-CHUNKER_VERSION = "sent2"
+CHUNKER_VERSION = "sent3"  # bumped when chunk boundaries change, so old vectors are never reused
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]
