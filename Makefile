@@ -35,6 +35,7 @@ test: install browser
 
 bench: install
 	$(PY) bench/run.py --out bench/results.json
+	$(PY) bench/serve.py --out bench/results.json
 
 eval: install
 	$(VENV)/bin/dossier eval --dataset ../shared/eval/dev.jsonl --corpus $(CORPUS)
