@@ -194,7 +194,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if answer.citations:
         print()
     for c in answer.citations:
-        label = f"record {c.record_id}" if c.record_id else f"chars {c.start}-{c.end}"
+        label = f"record {c.record_id}" if c.record_id else f"passage {c.passage_id}, chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} — {c.source} ({label})")
         if not c.record_id:
             print(f"    “{c.quote}”")

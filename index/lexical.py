@@ -81,7 +81,7 @@ class BM25Store:
             return None
         path = self.directory / current["folder"]
         try:
-            retriever = BM25Retriever.from_persist_dir(str(path))
+            retriever = BM25Retriever.from_persist_dir(str(path), show_progress=False)
         except Exception:  # a damaged copy is rebuilt from the registry, never trusted
             return None
         retriever.stemmer = STEMMER

@@ -107,7 +107,7 @@ class DossierIndex:
         if built_with and built_with != self.layout and self.registry.passage_ids():
             raise ConfigError(
                 f"the index at {self.directory} was built with {built_with}, settings ask for {self.layout}:"
-                " run `dossier reindex` to rebuild it for the new embedder"
+                " run `dossier reindex` to rebuild it with the current embedder and chunker"
             )
 
     def _refresh(self) -> None:
@@ -117,6 +117,7 @@ class DossierIndex:
         with self._state_lock:
             if generation == self._generation:
                 return
+            self.check_layout()  # never answer from vectors of another model or chunker
             passages = {p.passage_id: p for p in self.registry.passages()}
             bm25 = self._bm25_store.load(generation, self._candidates)
             if bm25 is None and passages:
