@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from answer.lexicon import Lexicon
 from dossier.types import Passage, Record
@@ -31,6 +31,7 @@ class CorpusView:
     aliases: dict[str, set[str]]  # folded name -> folded names standing for the same party (from records)
     records: list[tuple[Record, str]]  # (record, passage id)
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
+    _cognates: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage], records: list[tuple[Record, str]]) -> "CorpusView":
@@ -57,6 +58,14 @@ class CorpusView:
     def recipients(self) -> set[str]:
         return {fold(r.recipient) for r, _ in self.records if r.recipient}
 
+    def cognates(self, stem: str) -> set[str]:
+        """Corpus stems that are the same word cut differently by the English and French stemmers."""
+        cached = self._cognates.get(stem)
+        if cached is None:
+            cached = {other for other in self.idf if _cognate(stem, other)} if len(stem) >= 4 else set()
+            self._cognates[stem] = cached
+        return cached
+
     def idf_of(self, stem: str) -> float:
         return self.idf.get(stem, math.log(1 + max(len(self.passages), 1)))
 
@@ -80,6 +89,12 @@ class CorpusView:
             return 0.0
         hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
         return hits / len(self.passages)
+
+
+def _cognate(a: str, b: str) -> bool:
+    """One stem opens the other ("defen"/"defens", "spywar"/"spyware"), five letters at least."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 5 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3
 
 
 def _contains_phrase(text: str, phrase: str) -> bool:

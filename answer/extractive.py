@@ -19,6 +19,7 @@ from ingest import fold, sentences
 
 MIN_COVERAGE = 0.4  # share of the question's weighted content terms the chosen sentences must cover
 PASSAGE_DISCOUNT = 0.8
+ANCHOR_SENTENCES = 2
 MAX_QUOTE_CHARS = 360
 GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
 
@@ -161,21 +162,22 @@ class ExtractiveAnswerer:
                    for alias in corpus.aliases.get(fold(entity), ()))
 
     def _anchored(self, candidate: _Candidate, entities: list[str], corpus: CorpusView) -> bool:
-        """The sentence, or the one just before it, names what the question is about: an amount
-        in a passage about X is X's amount only if it is said of X."""
+        """The sentence, or one of the two just before it (a short chain of "ce contrat", "l'entreprise"),
+        names what the question is about: an amount in a passage about X is X's amount only if said of X."""
         text = candidate.span.passage.text
-        previous = [(s, e) for s, e in sentences(text) if e <= candidate.span.start]
-        window = text[previous[-1][0]:candidate.span.end] if previous else candidate.span.text
+        previous = [(s, e) for s, e in sentences(text) if e <= candidate.span.start][-ANCHOR_SENTENCES:]
+        window = text[previous[0][0]:candidate.span.end] if previous else candidate.span.text
         folded = fold(window)
         return any(self._mentions(folded, e, corpus) for e in entities)
 
     def _term_weights(self, question: Question, corpus: CorpusView) -> dict[str, tuple[frozenset[str], float]]:
         weights = {}
         for term in question.terms:
-            present = [corpus.idf[s] for s in term.stems if s in corpus.idf]
+            stems = frozenset(term.stems | {c for s in term.stems for c in corpus.cognates(s)})
+            present = [corpus.idf[s] for s in stems if s in corpus.idf]
             # A term found nowhere in the corpus weighs as a typical term: it may be a false premise
             # ("cancel") or just the question's own phrasing ("run"); the other gates decide.
-            weights[term.word] = (term.stems, max(present) if present else corpus.median_idf)
+            weights[term.word] = (stems, max(present) if present else corpus.median_idf)
         return weights
 
     def _candidates(self, scored: ScoredPassage, question: Question, entities: list[str],

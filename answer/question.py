@@ -59,6 +59,8 @@ _RECORDS_VOCAB = re.compile(
     r"\bawards?\b|\brecords?\b|\bregistres?\b|\battributions?\b|\bobligations?\b|\bprocurement\b|"
     r"\bawarding office\b|\bmarchés publics\b|\bdossiers de marchés\b|\bawarded\b", re.IGNORECASE)
 _AGGREGATIONS = (
+    ("difference", r"\bde combien\b.*\b(?:dépass|de plus|supérieur|excède)|\bhow much (?:more|less|larger|bigger|"
+                   r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b"),
     ("total", r"\btotal\b|\bsum\b|\bcombined\b|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
     ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros\b|\bplus grande?s?\b|"
             r"\bplus élevée?s?\b|\bplus important(?:e|es|s)?\b|\bmaximum\b"),

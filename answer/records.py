@@ -52,6 +52,8 @@ class RecordsAnswerer:
         (used when the question never said "records" and the prose could not answer)."""
         if not corpus.records or not (question.records_intent or require_subject):
             return None
+        if question.aggregation == "difference":
+            return self._difference(question, corpus, passage_of)
         rows = list(corpus.records)
         subject_matched = False
         from answer.extractive import resolve_entities
@@ -102,6 +104,35 @@ class RecordsAnswerer:
         if len(awards) > MAX_LISTED and op == "list":
             draft.notes.append(f"{len(awards) - MAX_LISTED} more matching awards are not listed.")
         return draft
+
+    def _difference(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft:
+        """Two awards, each picked out by its own name in the question, and what separates their amounts."""
+        from answer.extractive import resolve_entities
+
+        awards = _group_awards(list(corpus.records))
+        picked: list[Award] = []
+        for entity in resolve_entities(question.entities, corpus, self.lexicon):
+            matching = [a for a in awards if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
+            if len(matching) == 1 and matching[0] not in picked and matching[0].amount is not None:
+                picked.append(matching[0])
+        if len(picked) != 2:
+            return Draft(True, reason="no two procurement records can be told apart by the names in the question")
+        larger, smaller = sorted(picked, key=lambda a: -(a.amount or 0))
+        evidence, markers = [], {}
+        for award in (larger, smaller):
+            numbers = []
+            for _, pid in award.records:
+                evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
+                numbers.append(len(evidence))
+            markers[id(award)] = "".join(f"[{n}]" for n in numbers)
+        gap = format_amount((larger.amount or 0) - (smaller.amount or 0), question.language)
+        if question.language == "fr":
+            lead = (f"{_line(larger, 'fr')} {markers[id(larger)]} dépasse {_line(smaller, 'fr')} "
+                    f"{markers[id(smaller)]} de {gap}.")
+        else:
+            lead = (f"{_line(larger, 'en')} {markers[id(larger)]} exceeds {_line(smaller, 'en')} "
+                    f"{markers[id(smaller)]} by {gap}.")
+        return Draft(False, evidence=evidence, computed=True, lead=lead)
 
     def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
         fields = [record.recipient, record.agency, record.sub_agency, record.office, record.product_or_service,

@@ -283,6 +283,10 @@ def _cited_texts(
     if len(amounts) > 1:
         # A total computed over records is supported by exactly the records it cites, summed.
         texts.append(f"computed total of the cited records: {sum(amounts.values()):.2f}")
+    if len(amounts) == 2:
+        # So is the gap between two cited records' amounts.
+        first, second = amounts.values()
+        texts.append(f"computed difference of the cited records: {abs(first - second):.2f}")
     return texts
 
 

@@ -17,9 +17,8 @@ ADVERSARIAL = REPO / "eval" / "datasets" / "adversarial.jsonl"
 BARS = {
     "dev": (["hit_at_5=0.95", "mrr_at_10=0.85", "fact_recall=0.95", "fact_support=1.0", "citation_validity=1.0",
              "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
-    # The adversarial set is harder than the 0.10 false-refusal ceiling allows today: see README.
-    "adversarial": (["hit_at_5=0.90", "fact_support=1.0", "citation_validity=1.0", "abstention_recall=0.90"],
-                    ["false_refusal_rate=0.20"]),
+    "adversarial": (["hit_at_5=0.90", "fact_recall=0.75", "fact_support=1.0", "citation_validity=1.0",
+                     "abstention_recall=0.90"], ["false_refusal_rate=0.10"]),
 }
 
 
