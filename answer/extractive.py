@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from answer.corpus import CorpusView, stems_of
 from answer.lexicon import Lexicon
 from answer.numbers import format_amount, quantities, same_value
-from answer.question import Question
+from answer.question import MONTHS, Question
 from dossier.types import Passage, ScoredPassage
 from index.lexical import STOPWORDS
 from ingest import fold, sentences
@@ -59,6 +59,7 @@ class Draft:
     evidence: list[Span] = field(default_factory=list)
     computed: bool = False  # a computation over records: the lead is the whole answer, with its markers
     lead: str = ""  # a short gloss (e.g. the amount in the reader's convention), supported by the evidence
+    lead_cites: int = 1  # which evidence span (1-based) states what the gloss says
     reason: str = ""  # why it abstained, for the reader
     notes: list[str] = field(default_factory=list)
     considered: list[Span] = field(default_factory=list)
@@ -144,7 +145,8 @@ class ExtractiveAnswerer:
         if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
             return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])
         evidence = [c.span for c in sorted(chosen, key=lambda c: (c.span.rank, c.span.start))]
-        return Draft(False, evidence=evidence, lead=_gloss(question, evidence))
+        lead, cites = _gloss(question, evidence)
+        return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
 
     # ---- pieces -------------------------------------------------------------------------------
     def _about(self, passage: Passage, entities: list[str], corpus: CorpusView) -> bool:
@@ -310,9 +312,7 @@ def _states_quantities(folded_text: str, question: Question) -> bool:
 
 
 def _month_number(name: str) -> int:
-    from answer.question import _MONTHS
-
-    return _MONTHS.get(name.lower(), 0)
+    return MONTHS.get(name.lower(), 0)
 
 
 _ORG_WORD = re.compile(r"\b(entreprise|société|company|firm|startup|fournisseur|intermédiaire|vendor|contractor|"
@@ -387,11 +387,14 @@ def _top_spans(retrieved: list[ScoredPassage], n: int = 3) -> list[Span]:
     return spans
 
 
-def _gloss(question: Question, evidence: list[Span]) -> str:
-    """The value asked for in the reader's convention, when the quotes state exactly one."""
+def _gloss(question: Question, evidence: list[Span]) -> tuple[str, int]:
+    """The value asked for in the reader's convention, with the span that states it, when the
+    quotes state exactly one amount."""
     if question.targets[:1] != ("amount",):
-        return ""
-    amounts = {q.value for span in evidence for q in quantities(span.text) if q.kind == "money"}
-    if len(amounts) != 1:
-        return ""
-    return format_amount(amounts.pop(), question.language)
+        return "", 1
+    stated = [(q.value, n) for n, span in enumerate(evidence, start=1) for q in quantities(span.text)
+              if q.kind == "money"]
+    if len({value for value, _ in stated}) != 1:
+        return "", 1
+    value, n = stated[0]
+    return format_amount(value, question.language), n

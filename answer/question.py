@@ -25,7 +25,7 @@ QUESTION_WORDS = {
     "avant", "après", "depuis", "aussi", "également", "fait", "faire", "font",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
-_MONTHS = {
+MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12, "janvier": 1, "février": 2, "mars": 3,
     "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10,
@@ -165,11 +165,11 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
         # "PDG de Clearview AI", "CEO of Palantir": a role word is a term to match, not part of the name.
         if len(tokens) > 2 and tokens[1].lower() in {"de", "of", "du"} and lexicon.knows(tokens[0].lower()):
             tokens = tokens[2:]
-        while tokens and (tokens[0].lower() in _ENTITY_SKIP or tokens[0].lower() in _MONTHS):
+        while tokens and (tokens[0].lower() in _ENTITY_SKIP or tokens[0].lower() in MONTHS):
             tokens = tokens[1:]
         while tokens and tokens[-1].lower() in {"of", "and", "for", "de", "du", "des", "la", "le", "&"}:
             tokens = tokens[:-1]
-        tokens = [t for t in tokens if t.lower() not in _MONTHS]
+        tokens = [t for t in tokens if t.lower() not in MONTHS]
         if tokens:
             name = re.sub(r"['’]s$", "", " ".join(tokens))
             if len(name) > 1:
@@ -178,8 +178,8 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
 
 
 def _months(folded: str) -> list[tuple[int, int]]:
-    pattern = r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+)?((?:19|20)\d\d)\b"
-    return [(int(year), _MONTHS[month]) for month, year in re.findall(pattern, folded)]
+    pattern = r"\b(" + "|".join(MONTHS) + r")\s+(?:de\s+)?((?:19|20)\d\d)\b"
+    return [(int(year), MONTHS[month]) for month, year in re.findall(pattern, folded)]
 
 
 _FOCUS = re.compile(r"\b(?:which|quel|quelle|quels|quelles)\s+(?:(?:one|two|three|deux|trois|single)\s+)?(\w+)")
@@ -212,7 +212,7 @@ def _terms(folded: str, lexicon: Lexicon, entity_words: set[str]) -> list[Term]:
     terms = []
     seen = set()
     for i, word in enumerate(words):
-        if word in _STOP or word in entity_words or len(word) < 2 or word.isdigit() or word in _MONTHS:
+        if word in _STOP or word in entity_words or len(word) < 2 or word.isdigit() or word in MONTHS:
             continue
         if word in seen:
             continue

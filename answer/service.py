@@ -158,7 +158,7 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
         if draft.lead and re.search(r"\[\d+\]", draft.lead):
             lines = [draft.lead]  # an LLM's sentences already cite, renumbered to the evidence order
         else:
-            lines = [f"{draft.lead} [1]." if draft.lead else ""]
+            lines = [f"{draft.lead} [{draft.lead_cites}]." if draft.lead else ""]
         lines += [f"« {_inline(c.quote)} » [{c.n}]" if fr else f"“{_inline(c.quote)}” [{c.n}]" for c in citations]
         text = "\n".join(line for line in lines if line)
     # Dropped claims stay in Answer.notes for the curious, never in the text a reader takes as the answer.

@@ -1,0 +1,54 @@
+"""Every answer to the public dev questions, on the real demo index: each citation quotes its passage
+exactly, each number the answer's gloss states is stated by the citation it points at, and a gloss
+never points at a passage that does not say it."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from eval.numbers import numbers_match
+
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev.jsonl"
+GLOSS = re.compile(r"^(?P<value>[^\n“«\[]{1,40}) \[(?P<n>\d+)\]\.$", re.MULTILINE)  # "$3.75 million [1]."
+
+
+def dev_questions() -> list[str]:
+    if not DEV.exists():
+        return []
+    return [json.loads(line)["question"] for line in DEV.read_text().splitlines() if line.strip()]
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared eval set not beside the checkout")
+def test_citations_and_glosses_are_backed_by_what_they_point_at(demo_dossier) -> None:
+    problems = []
+    for question in dev_questions():
+        answer = demo_dossier.ask(question)
+        by_number = {c.n: c for c in answer.citations}
+        shown = {r.passage_id for r in answer.retrieved}
+        for c in answer.citations:
+            if c.passage_text[c.start:c.end] != c.quote or c.passage_id not in shown:
+                problems.append(f"{question}: citation [{c.n}] is not an exact quote of a shown passage")
+        for m in GLOSS.finditer(answer.answer):
+            cited = by_number.get(int(m["n"]))
+            if cited is None or not numbers_match(m["value"], cited.quote):
+                problems.append(f"{question}: gloss {m['value']!r} is not stated by citation [{m['n']}]")
+        if answer.abstained and answer.citations:
+            problems.append(f"{question}: abstained but cites")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_gloss_points_at_the_quote_that_states_it() -> None:
+    from answer.extractive import Span, _gloss
+    from answer.lexicon import default_lexicon
+    from answer.question import analyse
+    from dossier.types import Passage
+
+    text = "Paragon makes the spyware. In September 2024 ICE signed a $2 million contract for it."
+    passage = Passage("p-1", "d", "text", text, "a.txt", "A", "en", 0, len(text))
+    first, second = Span(passage, 0, 26, 1), Span(passage, 27, len(text), 1)
+    question = analyse("How much was the spyware contract?", default_lexicon())
+    assert _gloss(question, [first, second]) == ("$2 million", 2)
+    assert _gloss(question, [first]) == ("", 1)
