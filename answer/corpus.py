@@ -32,6 +32,7 @@ class CorpusView:
     records: list[tuple[Record, str]]  # (record, passage id)
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
     _cognates: dict[str, set[str]] = field(default_factory=dict)
+    _shares: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage], records: list[tuple[Record, str]]) -> "CorpusView":
@@ -87,8 +88,11 @@ class CorpusView:
     def share_mentioning(self, entity: str, lexicon: Lexicon) -> float:
         if not self.passages:
             return 0.0
-        hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
-        return hits / len(self.passages)
+        share = self._shares.get(entity)
+        if share is None:  # a scan of every passage: once per name and index generation
+            hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
+            share = self._shares[entity] = hits / len(self.passages)
+        return share
 
 
 def _cognate(a: str, b: str) -> bool:
