@@ -112,6 +112,10 @@ class ExtractiveAnswerer:
         if not candidates:
             return Draft(True, reason="no sentence bears on the question", considered=_top_spans(stated))
         candidates.sort(key=lambda c: (-c.score, c.span.rank, c.span.start))
+        if question.focus:
+            # "Quel outil …": the answer is a sentence about a tool, even when another scores higher.
+            speaking = [c for c in candidates if set(question.focus) & c.covered]
+            candidates = speaking + [c for c in candidates if c not in speaking] if speaking else candidates
         best = candidates[0]
         wanted = set(question.targets)
         if wanted and not (best.targets & wanted):
