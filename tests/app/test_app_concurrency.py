@@ -4,13 +4,10 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from app import EXAMPLES
+
 QUESTIONS = [
-    "How much was ICE's September 2025 contract with Clearview AI worth?",
-    "Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
-    "What is the total value of the Clearview AI awards in the procurement records?",
-    "Qui est le PDG de Clearview AI ?",
-    "Combien vaut le contrat de Zignal Labs avec l'ICE ?",
-    "What does Paragon's spyware do?",
+    *EXAMPLES,  # the six example questions the chat offers, then fourteen more
     "Which company sells Graykey?",
     "Who is the intermediary for the Zignal Labs licenses?",
     "Quelle entreprise fournit la reconnaissance faciale à l'ICE ?",
