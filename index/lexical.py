@@ -96,7 +96,7 @@ class BM25Store:
             # The stemmer is a function, not JSON: persist without it and set it again on load.
             stemmer, retriever.stemmer = retriever.stemmer, None
             try:
-                retriever.persist(str(target))
+                retriever.persist(str(target), show_progress=False)
             finally:
                 retriever.stemmer = stemmer
         tmp = self.directory / "CURRENT.tmp"
