@@ -8,12 +8,12 @@ are ``Record.to_dict()`` keyed by ``record_id``.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from eval.numbers import numbers_match, parse_numbers
+from ingest import fold
 
 RETRIEVAL_DEPTH = 5  # hit@5, recall@5
 RECIPROCAL_RANK_DEPTH = 10  # MRR@10
@@ -36,22 +36,10 @@ SUMMARY_KEYS = (
     "latency_p95_ms",
 )
 
-_FOLD_TABLE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'", "\u203a": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u00a0": " ", "\u202f": " ",
-})
 
 
 # ----------------------------------------------------------------------------------------------------
-# Text comparison
-
-
-def fold(text: str) -> str:
-    """NFKC; curly quotes and guillemets to straight quotes; no-break spaces to spaces; whitespace
-    collapsed (and trimmed); case folded."""
-    normalised = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
-    return " ".join(normalised.split()).casefold()
+# Text comparison: folding is ingest's `fold`, which follows the eval README's rules to the letter
 
 
 def fact_in_text(alternative: str, text: str) -> bool:
