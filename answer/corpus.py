@@ -59,6 +59,10 @@ class CorpusView:
         return values[len(values) // 2] if values else 1.0
 
     @functools.cached_property
+    def passage_of(self) -> dict[str, Passage]:
+        return {p.passage_id: p for p in self.passages}
+
+    @functools.cached_property
     def recipients(self) -> set[str]:
         return {fold(r.recipient) for r, _ in self.records if r.recipient}
 

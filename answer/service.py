@@ -119,7 +119,7 @@ class Dossier:
         retrieved = self.index.retrieve(question, lexical_query, top_k or self.settings.top_k)
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
-        passage_of = {p.passage_id: p for p in corpus.passages}
+        passage_of = corpus.passage_of
         draft = self.records_answerer.answer(parsed, corpus, passage_of) if parsed.records_intent else None
         if draft is not None and not draft.abstained:
             retrieved = _records_first(draft, retrieved)

@@ -203,13 +203,8 @@ class DossierIndex:
             for other_id, similarity in find_near_duplicates(document, self.registry.article_texts()):
                 report.near_duplicates.append((key, other_id, similarity))
         passages = self.build_passages(document)
-        nodes = _nodes(passages)
-        embeddings = self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])
-        for node, embedding in zip(nodes, embeddings):
-            node.embedding = embedding
         # Vectors first, registry last: until the registry commits, retrieval ignores the new vectors.
-        if nodes:
-            self.vector_store.add(nodes)
+        self._store_vectors(passages)
         try:
             with self.registry.transaction() as db:
                 Registry.insert_document(db, document, passages)
@@ -296,11 +291,7 @@ class DossierIndex:
                                     title=row["title"], source_path=row["source_path"], text=row["text"],
                                     language=row["language"], records=tuple(records_by_doc.get(row["id"], ())))
                 passages = self.build_passages(document)
-                nodes = _nodes(passages)
-                for node, emb in zip(nodes, self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])):
-                    node.embedding = emb
-                if nodes:
-                    self.vector_store.add(nodes)
+                self._store_vectors(passages)
                 all_passages += passages
                 if on_progress:
                     on_progress(done, len(rows), row["source_path"])
@@ -313,6 +304,15 @@ class DossierIndex:
             self._delete_vectors(sorted(set(old) - {p.passage_id for p in all_passages}))
             self._rebuild_lexical()
             return len(all_passages)
+
+    def _store_vectors(self, passages: list[Passage]) -> None:
+        """Embed the passages' texts and add them to Chroma under their passage ids."""
+        nodes = _nodes(passages)
+        embeddings = self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])
+        for node, embedding in zip(nodes, embeddings):
+            node.embedding = embedding
+        if nodes:
+            self.vector_store.add(nodes)
 
     def _rebuild_lexical(self) -> None:
         generation = self.registry.generation()
