@@ -86,7 +86,7 @@ class ExtractiveAnswerer:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
         specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon)
-                    if not _is_generic(e, corpus, self.lexicon)]
+                    if not is_generic(e, corpus, self.lexicon)]
         unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
         if unknown:
             return Draft(True, reason=f"no source mentions {', '.join(unknown)}",
@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
         if corpus.mentions(text, entity, self.lexicon):
             return True
         # A known name may be shortened after its first mention: "Paragon Solutions" … "Paragon".
-        head = _head(entity)
+        head = head_word(entity)
         if head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text):
             return True
         return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
@@ -288,12 +288,12 @@ def _coverage(covered: set[str] | frozenset[str], weights: dict[str, tuple[froze
     return sum(weights[t][1] for t in covered if t in weights) / total
 
 
-def _head(entity: str) -> str | None:
+def head_word(entity: str) -> str | None:
     words = [w for w in fold(entity).split() if len(w) >= 4]
     return words[0] if words and len(fold(entity).split()) > 1 else None
 
 
-def _is_generic(entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
+def is_generic(entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
     return len(corpus.passages) >= 4 and corpus.share_mentioning(entity, lexicon) > GENERIC_SHARE
 
 

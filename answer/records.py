@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from answer.corpus import CorpusView
-from answer.extractive import Draft, Span, _head, _is_generic
+from answer.extractive import Draft, Span, head_word, is_generic, resolve_entities
 from answer.lexicon import Lexicon
 from answer.numbers import format_amount
 from answer.question import Question
@@ -56,16 +56,14 @@ class RecordsAnswerer:
             return self._difference(question, corpus, passage_of)
         rows = list(corpus.records)
         subject_matched = False
-        from answer.extractive import resolve_entities
-
         for entity in resolve_entities(question.entities, corpus, self.lexicon):
             matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)]
             if not matching and not require_subject:  # a shortened name ("Paragon") only when asked of records
                 matching = [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
             if matching:
                 rows = matching
-                subject_matched |= not _is_generic(entity, corpus, self.lexicon)
-            elif not _is_generic(entity, corpus, self.lexicon):
+                subject_matched |= not is_generic(entity, corpus, self.lexicon)
+            elif not is_generic(entity, corpus, self.lexicon):
                 return Draft(True, reason=f"no procurement record names {entity}")
         if require_subject and not subject_matched:
             return None
@@ -109,8 +107,6 @@ class RecordsAnswerer:
 
     def _difference(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft:
         """Two awards, each picked out by its own name in the question, and what separates their amounts."""
-        from answer.extractive import resolve_entities
-
         awards = _group_awards(list(corpus.records))
         picked: list[Award] = []
         for entity in resolve_entities(question.entities, corpus, self.lexicon):
@@ -140,7 +136,7 @@ class RecordsAnswerer:
         text = corpus.record_text(record)
         if corpus.mentions(text, entity, self.lexicon):
             return True
-        head = _head(entity) if loose else None
+        head = head_word(entity) if loose else None
         return bool(head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text))
 
 
