@@ -93,7 +93,7 @@ class CorpusView:
         forms = [name]
         if entity.isupper() and 2 <= len(entity) <= 6:
             forms += sorted(self.acronyms.get(name, ()))
-        forms += sorted(lexicon._equivalents.get(name, ()))  # noqa: SLF001 - "secret service" -> "services secrets"
+        forms += sorted(lexicon.equivalents(name))  # "secret service" -> "services secrets"
         return forms
 
     def mentions(self, text_folded: str, entity: str, lexicon: Lexicon) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from index.lexical import bilingual_stem
 from ingest import fold
 
 LEXICON_PATH = Path(__file__).with_name("lexicon") / "en_fr.tsv"
@@ -48,11 +47,12 @@ class Lexicon:
                 i += 1
         return found
 
+    def equivalents(self, phrase: str) -> set[str]:
+        """The other language's folded forms of a folded word or phrase."""
+        return self._equivalents.get(phrase, set())
+
     def knows(self, word: str) -> bool:
         return fold(word) in self._equivalents
-
-    def stem_equivalents(self, word: str) -> set[str]:
-        return {bilingual_stem(w) for t in self._equivalents.get(word, ()) for w in t.split()}
 
 
 @lru_cache(maxsize=1)
