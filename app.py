@@ -166,25 +166,23 @@ def sources_html(answer: Answer | None) -> str:
     return f'<div class="sources-panel">{question}{cards}</div>'
 
 
+def _card_meta(source: str, record_id: str | None, passage_id: str) -> str:
+    """The grey line under a card's title: file, record id (records only), passage id; escaped."""
+    meta = [esc(source)] + ([f"record {esc(record_id)}"] if record_id else []) + [f"passage {esc(passage_id)}"]
+    return f'<div class="cite-meta">{" · ".join(meta)}</div>'
+
+
 def _citation_card(c: Citation) -> str:
-    meta = [esc(c.source)]
-    if c.record_id:
-        meta.append(f"record {esc(c.record_id)}")
-    meta.append(f"passage {esc(c.passage_id)}")
     if c.record_id:
         body = _record_table(c.passage_text or c.quote, c.start, c.end)
     else:
         body = f'<div class="cite-passage">{_marked_passage(c.passage_text, c.quote, c.start, c.end)}</div>'
     return (f'<div class="cite-card" id="cite-{c.n}">'
             f'<div class="cite-head"><span class="cite-n">[{c.n}]</span><span>{esc(c.title or c.source)}</span></div>'
-            f'<div class="cite-meta">{" · ".join(meta)}</div>{body}</div>')
+            f'{_card_meta(c.source, c.record_id, c.passage_id)}{body}</div>')
 
 
 def _retrieved_card(item: RetrievedItem) -> str:
-    meta = [esc(item.source)]
-    if item.record_id:
-        meta.append(f"record {esc(item.record_id)}")
-    meta.append(f"passage {esc(item.passage_id)}")
     if item.record_id:
         body = _record_table(item.text, 0, 0)
     else:
@@ -193,7 +191,7 @@ def _retrieved_card(item: RetrievedItem) -> str:
     return (f'<div class="cite-card not-supporting" id="near-{item.rank}">'
             f'<div class="cite-head"><span class="cite-n">#{item.rank}</span><span>{esc(item.title or item.source)}'
             f'</span><span class="cite-badge">not supporting</span></div>'
-            f'<div class="cite-meta">{" · ".join(meta)}</div>{body}</div>')
+            f'{_card_meta(item.source, item.record_id, item.passage_id)}{body}</div>')
 
 
 def _marked_passage(passage: str, quote: str, start: int, end: int) -> str:

@@ -12,19 +12,14 @@ class IngestLimits:
     max_csv_rows: int = 200_000
 
 
-def human_size(n_bytes: int) -> str:
-    """``30.1 MB``, ``12.5 kB``, ``812 bytes``: sizes as a person reads them in a rejection."""
-    if n_bytes >= 1_000_000:
-        return f"{n_bytes / 1_000_000:.1f} MB"
-    if n_bytes >= 1_000:
-        return f"{n_bytes / 1_000:.1f} kB"
+def human_size(n_bytes: int, exact: bool = True) -> str:
+    """``30.1 MB``, ``12.5 kB``, ``812 bytes``: sizes as a person reads them in a rejection.
+    ``exact=False`` is for a cap, a round number someone chose: ``25 MB`` rather than ``25.0 MB``."""
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}" if exact else f"{n_bytes / scale:g} {unit}"
     return f"{n_bytes} bytes"
 
 
 def human_cap(n_bytes: int) -> str:
-    """A cap is a round number someone chose: ``25 MB`` rather than ``25.0 MB``."""
-    if n_bytes >= 1_000_000:
-        return f"{n_bytes / 1_000_000:g} MB"
-    if n_bytes >= 1_000:
-        return f"{n_bytes / 1_000:g} kB"
-    return f"{n_bytes} bytes"
+    return human_size(n_bytes, exact=False)
