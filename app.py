@@ -564,7 +564,6 @@ def build_app(dossier: Any) -> gr.Blocks:
         gr.api(records, api_name="records")
         gr.api(describe, api_name="describe")
 
-    warm_up_in_background(dossier)
     return demo
 
 
@@ -592,20 +591,6 @@ def _safe_name(name: str) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1_000_000:.3g} MB" if n >= 1_000_000 else f"{n / 1000:.3g} kB"
-
-
-def warm_up_in_background(dossier: Any) -> threading.Thread:
-    """Load model weights, BM25 and passages while the server starts, so the first answer is quick."""
-
-    def run() -> None:
-        try:
-            dossier.warm_up()
-        except Exception as exc:  # noqa: BLE001 - the first question will load (and report) it instead
-            print(f"dossier: warm-up failed, models will load on the first question: {exc}", flush=True)
-
-    thread = threading.Thread(target=run, name="dossier-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 # ---- launching ----------------------------------------------------------------------------------
@@ -665,14 +650,21 @@ def launch(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port
     return demo.local_url
 
 
-def serve(settings: Settings) -> None:
-    """Open the index, build the app, warm the models up in the background and serve until interrupted."""
+def serve(settings: Settings, dossier: Any = None) -> None:
+    """Build the app over ``dossier`` and serve until interrupted.
+
+    Without one, the answering engine is started in its own process (``answer.start_engine``): it
+    opens the index and loads the models while this process lays out the app. Serving starts once
+    it is warm, so the first answer waits on nothing that start-up could have done.
+    """
     apply_offline_env()
     private_temp_dir()
-    from answer import get_dossier
+    if dossier is None:
+        from answer import start_engine
 
-    dossier = get_dossier(settings)
+        dossier = start_engine(settings)
     demo = build_app(dossier)
+    dossier.warm_up()
     url = launch(demo, settings, prevent_thread_lock=True)
     print(f"dossier: serving {settings.index} at {url}  (Ctrl+C to stop)", flush=True)
     if threading.current_thread() is threading.main_thread():

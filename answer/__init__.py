@@ -1,4 +1,20 @@
-"""answer: ``ask()`` and what it is made of. The app, the CLI and the eval import only these names."""
-from answer.service import Dossier, ask, get_dossier
+"""answer: ``ask()`` and what it is made of. The app, the CLI and the eval import only these names.
 
-__all__ = ["Dossier", "ask", "get_dossier"]
+Names resolve on first use, so importing ``answer`` stays cheap: the web process starts the engine
+(``start_engine``) without importing llama-index or Chroma itself.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Dossier", "RemoteDossier", "ask", "get_dossier", "start_engine"]
+_HOME = {"Dossier": "answer.service", "ask": "answer.service", "get_dossier": "answer.service",
+         "RemoteDossier": "answer.engine", "start_engine": "answer.engine"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'answer' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOME[name]), name)

@@ -214,9 +214,15 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import app
+    from answer import start_engine
 
-    app.serve(settings)
+    engine = start_engine(settings)  # opens the index and loads the models while Gradio imports
+    try:
+        import app
+
+        app.serve(settings, engine)
+    finally:
+        engine.close()
     return 0
 
 

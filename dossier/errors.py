@@ -14,6 +14,9 @@ class RejectedInput(DossierError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # pickled whole, so it crosses from the answering engine unchanged
+        return (type(self), (self.path, self.reason))
+
 
 class IndexLocked(DossierError):
     """Another writer holds the index."""

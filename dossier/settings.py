@@ -114,3 +114,10 @@ def apply_offline_env() -> None:
     """Entry points call this before any model or Chroma import: no hub, no telemetry."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+
+
+def helper_process_env(import_root: str) -> dict[str, str]:
+    """The environment of a helper process (the answering engine): this one's, offline, with
+    ``import_root`` first on PYTHONPATH so it imports the same code."""
+    path = os.pathsep.join(p for p in (import_root, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **OFFLINE_ENV, "PYTHONPATH": path}

@@ -54,6 +54,9 @@ def test_serve_prints_its_url_and_requires_auth(served, tmp_path: Path) -> None:
         got = client.predict("Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
                              api_name="/chat")
         assert got["citations"]
+        engine = client.predict(api_name="/describe")["answering process"]  # answers come from the engine
+        engine_pid = int(engine.removeprefix("pid "))
+        assert engine_pid != process.pid
 
         [upload_dir] = temp.glob("dossier-gradio-*")
         assert upload_dir.stat().st_mode & 0o777 == 0o700
@@ -61,3 +64,5 @@ def test_serve_prints_its_url_and_requires_auth(served, tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
     assert list(temp.glob("dossier-gradio-*")) == [], "the private upload directory is removed at exit"
+    assert list(temp.glob("dossier-engine-*")) == [], "the engine's socket directory is removed at exit"
+    assert not Path(f"/proc/{engine_pid}").exists(), "the answering engine stops with the server"
