@@ -7,6 +7,7 @@ amount, a person, a date …) absent from every candidate sentence, all end in "
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from answer.corpus import CorpusView, stems_of
@@ -17,7 +18,14 @@ from dossier.types import Passage, ScoredPassage
 from index.lexical import STOPWORDS
 from ingest import fold, sentences
 
-MIN_COVERAGE = 0.4  # share of the question's weighted content terms the chosen sentences must cover
+MIN_COVERAGE = 0.2  # share of the question's weighted content terms the chosen sentences must cover
+# Questions paraphrase their sources ("officialisé son virage" for "annonçant officiellement sa nouvelle
+# orientation"): the embedder's similarity of each sentence to the question ranks candidates besides the
+# shared words, scaled within the question's own candidates (0 for the least similar, 1 for the most).
+SEMANTIC_WEIGHT = 3.0
+# A "which X" answer need not say X when it says nearly everything else the question says.
+FOCUS_FREE_COVERAGE = 0.7
+SEMANTIC_CANDIDATES = 12  # only the best candidates by words are embedded: a cold sentence costs ~50 ms
 PASSAGE_DISCOUNT = 0.8
 ANCHOR_SENTENCES = 2
 MAX_QUOTE_CHARS = 360
@@ -65,6 +73,9 @@ class Draft:
     considered: list[Span] = field(default_factory=list)
 
 
+SpanSimilarity = Callable[[str, list["Span"]], list[float]]  # (question, spans) -> cosine per span
+
+
 @dataclass
 class _Candidate:
     span: Span
@@ -79,8 +90,9 @@ class _Candidate:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None):
         self.lexicon = lexicon
+        self.similarity = similarity
 
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
@@ -111,6 +123,8 @@ class ExtractiveAnswerer:
         candidates = [c for sp in stated for c in self._candidates(sp, question, specific, weights, corpus)]
         if not candidates:
             return Draft(True, reason="no sentence bears on the question", considered=_top_spans(stated))
+        if self.similarity is not None:
+            self._add_similarity(question, candidates + extra)
         candidates.sort(key=lambda c: (-c.score, c.span.rank, c.span.start))
         if question.focus:
             # "Quel outil …": the answer is a sentence about a tool, even when another scores higher.
@@ -143,7 +157,10 @@ class ExtractiveAnswerer:
         if wanted & {"person", "organization"} and weights and not any(c.covered for c in chosen):
             return Draft(True, reason="no passage names who or which company the question asks about",
                          considered=[c.span for c in chosen])
-        if question.focus and not any(set(question.focus) & c.covered for c in chosen):
+        if question.focus and not any(set(question.focus) & c.covered for c in chosen) and _coverage(
+                {w for c in chosen for w in c.covered}, _without(weights, question.focus[:1])) < FOCUS_FREE_COVERAGE:
+            # "Dans quel territoire …" is answered by "Gaza" without the word "territoire"; "which court
+            # blocked …" is not answered by a sentence that says neither "court" nor "blocked".
             return Draft(True, reason=f"no passage speaks of the {' '.join(question.focus)} the question asks about",
                          considered=[c.span for c in chosen])
         if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
@@ -153,6 +170,15 @@ class ExtractiveAnswerer:
         return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
 
     # ---- pieces -------------------------------------------------------------------------------
+    def _add_similarity(self, question: Question, candidates: list[_Candidate]) -> None:
+        best = sorted(candidates, key=lambda c: (-c.score, c.span.rank, c.span.start))[:SEMANTIC_CANDIDATES]
+        scores = self.similarity(question.text, [c.span for c in best])
+        low, high = min(scores), max(scores)
+        if high - low < 1e-6:
+            return
+        for candidate, score in zip(best, scores):
+            candidate.score += SEMANTIC_WEIGHT * (score - low) / (high - low)
+
     def _about(self, passage: Passage, entities: list[str], corpus: CorpusView) -> bool:
         text = corpus.folded.get(passage.passage_id) or fold(passage.text)
         return all(self._mentions(text, e, corpus) for e in entities)
@@ -281,6 +307,10 @@ def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lex
     return resolved
 
 
+def _without(weights: dict[str, tuple[frozenset[str], float]], words: tuple[str, ...]) -> dict:
+    return {w: v for w, v in weights.items() if w not in words}
+
+
 def _coverage(covered: set[str] | frozenset[str], weights: dict[str, tuple[frozenset[str], float]]) -> float:
     total = sum(w for _, w in weights.values())
     if total == 0:
@@ -319,8 +349,11 @@ def _month_number(name: str) -> int:
     return MONTHS.get(name.lower(), 0)
 
 
-_ORG_WORD = re.compile(r"\b(entreprise|société|company|firm|startup|fournisseur|intermédiaire|vendor|contractor|"
-                       r"groupe|group|agence|agency|service|services)\b", re.IGNORECASE)
+_ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
+                       r"vendors?|contractors?|groupes?|groups?|agences?|agenc(?:y|ies)|services?|"
+                       # what companies do to each other: "sa fusion avec RedLattice", "acquired by"
+                       r"fusion\w*|merg\w*|acqui\w*|rach\w*|filiales?|subsidiar\w*|partenariats?|partnerships?)\b",
+                       re.IGNORECASE)
 _ORG_SUFFIX = {"solutions", "labs", "technology", "technologies", "inc", "llc", "industrial", "forensics",
                "international", "corp", "corporation", "group", "systems", "ai", "analytics", "software"}
 

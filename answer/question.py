@@ -47,7 +47,10 @@ _TARGETS = (
              r"\bwhat date\b|\bdepuis quand\b"),
     ("person", r"^\s*who\b|\bwho (?:is|was|at|in|from|did|has|criticized|said)\b|^\s*qui\b|\bwhich person\b|"
                r"\bquel(?:le)?s? (?:militant|personne|journaliste|avocat|porte-parole|dirigeant|responsable|"
-               r"directeur|pdg)|\bwhich (?:activist|journalist|lawyer|official|spokesperson|executive|person)\b"),
+               r"directeur|pdg|juge|fondat|chercheu|analyste)|\bwhich (?:activist|journalist|lawyer|official|"
+               r"spokesperson|executive|person|judge|founder|reporter|researcher|analyst|ceo)\b|"
+               r"\bname of\b[^?]*\b(?:ceo|founder|director|head|chief|spokes\w*|lawyer|judge|executive)\b|"
+               r"\bnom d[ue]\b[^?]*\b(?:pdg|fondat\w*|direct\w*|porte-parole|avocat\w*|juge)\b"),
     ("organization", r"\bwhich (?:company|firm|intermediary|vendor|contractor|business|reseller|agency|"
                      r"companies|vendors|firms)\b|\bwhat (?:company|firm)\b|\bquel(?:le)?s? (?:entreprise|société|"
                      r"intermédiaire|fournisseur|agence|prestataire)|\bwho (?:makes|made|sells|owns|acquired|bought)\b"),
@@ -61,7 +64,7 @@ _RECORDS_VOCAB = re.compile(
 _AGGREGATIONS = (
     ("difference", r"\bde combien\b.*\b(?:dépass|de plus|supérieur|excède)|\bhow much (?:more|less|larger|bigger|"
                    r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b"),
-    ("total", r"\btotal\b|\bsum\b|\bcombined\b|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
+    ("total", r"\btotal\b|\bsum\b|\bcombined\b|\badd(?:ing)? up\b|\badditionn|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
     ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros\b|\bplus grande?s?\b|"
             r"\bplus élevée?s?\b|\bplus important(?:e|es|s)?\b|\bmaximum\b"),
     ("min", r"\bsmallest\b|\blowest\b|\bcheapest\b|\bplus petite?s?\b|\bplus faibles?\b|\bminimum\b"),
@@ -81,6 +84,9 @@ _ENTITY_SKIP = {
     "selon", "in", "en", "dans", "le", "la", "les", "the", "ignore", "list", "name", "give", "tell", "et",
     "and", "or", "i", "a", "an", "de", "du", "des", "un", "une", "for", "pour", "on", "par", "depuis", "since",
     "can", "could", "would", "should", "please", "say", "dis", "dites", "ignorez", "ignore", "show", "montre",
+    # Imperatives that open a request ("Add up the awards …", "Comparez …"): never part of a name.
+    "add", "sum", "compare", "count", "calculate", "compute", "find", "additionnez", "calculez", "comparez",
+    "trouvez", "citez", "donnez", "indiquez", "listez",
 }
 
 
@@ -160,7 +166,7 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
         tokens = re.sub(r"['’]s$", "", span).split()
         at_start = re.search(rf"(?:^|[.?!]\s+|[«“\"]\s*){re.escape(span)}", text) is not None
         if at_start and tokens and tokens[0][1:].islower() and (
-                lexicon.knows(tokens[0].lower()) or tokens[0].lower() in _STOP or tokens[0].lower().endswith(("ing", "ed", "ly")) or len(tokens) == 1 and tokens[0].lower() in _COMMON_OPENERS):
+                lexicon.knows(tokens[0].lower()) or tokens[0].lower() in _STOP or tokens[0].lower().endswith(("ing", "ed", "ly")) or tokens[0].lower() in _COMMON_OPENERS):
             tokens = tokens[1:]
         # "PDG de Clearview AI", "CEO of Palantir": a role word is a term to match, not part of the name.
         if len(tokens) > 2 and tokens[1].lower() in {"de", "of", "du"} and lexicon.knows(tokens[0].lower()):

@@ -44,7 +44,7 @@ class Dossier:
         self.index = index if index is not None else open_index(settings)
         self.lexicon: Lexicon = default_lexicon()
         self.records_answerer = RecordsAnswerer(self.lexicon)
-        self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon)}
+        self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity)}
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
         self._lock = threading.Lock()
@@ -90,6 +90,9 @@ class Dossier:
             "passages": self.index.passage_count(),
             "records": len(self.index.records()),
         }
+
+    def _similarity(self, question: str, spans: list[Span]) -> list[float]:
+        return self.index.span_similarities(question, [(s.passage.passage_id, s.start, s.end, s.text) for s in spans])
 
     def corpus(self) -> CorpusView:
         generation = self.index.registry.generation()

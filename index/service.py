@@ -28,6 +28,8 @@ from ingest import IngestLimits, Rejection, collect_files, find_near_duplicates,
 
 ProgressCallback = Callable[[int, int, str], None]
 
+MAX_KEPT_SPAN_VECTORS = 200_000  # about 300 MB of 384-d vectors at most
+
 
 @dataclass
 class FileOutcome:
@@ -100,6 +102,7 @@ class DossierIndex:
         self._passages: dict[str, Passage] = {}
         self._bm25 = None
         self._candidates = 30
+        self._span_vectors: dict[tuple[str, int, int], Any] = {}
 
     # ---- reading ------------------------------------------------------------------------------
     def check_layout(self) -> None:
@@ -152,6 +155,28 @@ class DossierIndex:
             ScoredPassage(passage=self._passages[h.node.node_id], score=float(h.score or 0.0), rank=rank)
             for rank, h in enumerate(hits[:top_k], start=1)
         ]
+
+    def span_similarities(self, query: str, spans: list[tuple[str, int, int, str]]) -> list[float]:
+        """Cosine similarity of ``query`` to each (passage_id, start, end, text) span, with the index's own
+        embedder. A span's text never changes under its passage id, so its vector is kept (bounded);
+        each is embedded alone, so a score never depends on what else was asked before."""
+        import numpy as np
+
+        embedding = self.embedder.embedding
+        q = np.asarray(embedding.get_query_embedding(query), dtype=np.float32)
+        q /= np.linalg.norm(q) or 1.0
+        scores = []
+        for passage_id, start, end, text in spans:
+            key = (passage_id, start, end)
+            vector = self._span_vectors.get(key)
+            if vector is None:
+                vector = np.asarray(embedding.get_text_embedding(text), dtype=np.float32)
+                vector /= np.linalg.norm(vector) or 1.0
+                if len(self._span_vectors) >= MAX_KEPT_SPAN_VECTORS:
+                    self._span_vectors.clear()
+                self._span_vectors[key] = vector
+            scores.append(float(vector @ q))
+        return scores
 
     def documents(self) -> list[DocumentSummary]:
         return self.registry.documents()
