@@ -25,6 +25,7 @@ MIN_COVERAGE = 0.2  # share of the question's weighted content terms the chosen 
 SEMANTIC_WEIGHT = 3.0
 # A "which X" answer need not say X when it says nearly everything else the question says.
 FOCUS_FREE_COVERAGE = 0.7
+SEMANTIC_MIN_SPREAD = 0.1  # when every candidate is about as similar, the differences are noise: scale them down
 SEMANTIC_CANDIDATES = 12  # only the best candidates by words are embedded: a cold sentence costs ~50 ms
 PASSAGE_DISCOUNT = 0.8
 ANCHOR_SENTENCES = 2
@@ -104,10 +105,21 @@ class ExtractiveAnswerer:
             return Draft(True, reason=f"no source mentions {', '.join(unknown)}",
                          considered=_top_spans(retrieved))
         eligible = [sp for sp in retrieved if self._about(sp.passage, specific, corpus)]
+        split = not eligible and len(specific) > 1
+        if split:
+            # "X or Y: which was larger?", "both X and Y": each named thing may have its own passage.
+            by_entity = {e: [sp for sp in retrieved if self._about(sp.passage, [e], corpus)] for e in specific}
+            if all(by_entity.values()):
+                eligible = [sp for sp in retrieved if any(sp in found for found in by_entity.values())]
         if not eligible:
             return Draft(True, reason=f"no retrieved passage is about {' and '.join(specific)}",
                          considered=_top_spans(retrieved))
         stated = [sp for sp in eligible if _states_quantities(fold(sp.passage.text), question)]
+        if split and stated:
+            # The question's numbers may belong to one of the things it names: the others' passages stay.
+            stated += [sp for found in by_entity.values() if not any(sp in stated for sp in found)
+                       for sp in found]
+            stated.sort(key=lambda sp: sp.rank)
         if not stated:
             asked = ", ".join(q.text for q in question.quantities) or "the date asked"
             return Draft(True, reason=f"no passage about {' and '.join(specific) or 'this'} mentions {asked}",
@@ -146,6 +158,15 @@ class ExtractiveAnswerer:
             if best not in candidates:
                 best = max(candidates, key=lambda c: (bool(c.targets & wanted), c.score))
         chosen = self._complete(best, candidates + extra, question, weights)
+        if split:
+            for entity in specific:  # one sentence for each thing the question names, if it has one
+                if not any(self._anchored(c, [entity], corpus) for c in chosen):
+                    own = [c for c in candidates if self._anchored(c, [entity], corpus) and c.coverage >= MIN_COVERAGE
+                           and (not wanted or c.targets & wanted)]
+                    if not own:
+                        return Draft(True, reason=f"the passages about {entity} do not answer this",
+                                     considered=[c.span for c in chosen])
+                    chosen.append(max(own, key=lambda c: c.score))
         coverage = _coverage({s for c in chosen for s in c.covered}, weights)
         # A sentence may lean on its neighbours ("ce contrat" …): the passage around it counts, discounted.
         around = corpus.stems.get(best.span.passage.passage_id, set())
@@ -177,7 +198,7 @@ class ExtractiveAnswerer:
         if high - low < 1e-6:
             return
         for candidate, score in zip(best, scores):
-            candidate.score += SEMANTIC_WEIGHT * (score - low) / (high - low)
+            candidate.score += SEMANTIC_WEIGHT * (score - low) / max(high - low, SEMANTIC_MIN_SPREAD)
 
     def _about(self, passage: Passage, entities: list[str], corpus: CorpusView) -> bool:
         text = corpus.folded.get(passage.passage_id) or fold(passage.text)

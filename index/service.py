@@ -6,6 +6,7 @@ Only the project's own records (Document, Passage, ScoredPassage, Record) cross 
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,13 @@ from ingest import IngestLimits, Rejection, collect_files, find_near_duplicates,
 ProgressCallback = Callable[[int, int, str], None]
 
 MAX_KEPT_SPAN_VECTORS = 200_000  # about 300 MB of 384-d vectors at most
+
+
+def _unit(vector: Any) -> Any:
+    import numpy as np
+
+    array = np.asarray(vector, dtype=np.float32)
+    return array / (np.linalg.norm(array) or 1.0)
 
 
 @dataclass
@@ -102,7 +110,7 @@ class DossierIndex:
         self._passages: dict[str, Passage] = {}
         self._bm25 = None
         self._candidates = 30
-        self._span_vectors: dict[tuple[str, int, int], Any] = {}
+        self._span_vectors: dict[tuple[str, int, int], Any] | None = None
 
     # ---- reading ------------------------------------------------------------------------------
     def check_layout(self) -> None:
@@ -130,6 +138,7 @@ class DossierIndex:
     def warm_up(self) -> None:
         """Load what the first question needs (model weights, BM25, passages) before it arrives."""
         self._refresh()
+        self._kept_span_vectors()
         self.embedder.embedding.warm_up()
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -158,25 +167,81 @@ class DossierIndex:
 
     def span_similarities(self, query: str, spans: list[tuple[str, int, int, str]]) -> list[float]:
         """Cosine similarity of ``query`` to each (passage_id, start, end, text) span, with the index's own
-        embedder. A span's text never changes under its passage id, so its vector is kept (bounded);
-        each is embedded alone, so a score never depends on what else was asked before."""
+        embedder. A span's text never changes under its passage id, so its vector is kept: the sentences
+        of articles are embedded at ingest (see ``embed_sentences``), others on first use. Each span is
+        embedded alone, so a score never depends on what else was asked before."""
         import numpy as np
 
+        kept = self._kept_span_vectors()
         embedding = self.embedder.embedding
         q = np.asarray(embedding.get_query_embedding(query), dtype=np.float32)
         q /= np.linalg.norm(q) or 1.0
+        whole = [pid for pid, start, end, text in spans if (pid, start, end) not in kept and start == 0
+                 and pid in self._passages and self._passages[pid].kind == "record"
+                 and end == len(self._passages[pid].text)]
+        if whole:  # a record is quoted whole: its passage vector, stored at ingest, is the span's vector
+            stored = self.vector_store._collection.get(ids=whole, include=["embeddings"])  # noqa: SLF001
+            for pid, vector in zip(stored["ids"], stored["embeddings"]):
+                kept[(pid, 0, len(self._passages[pid].text))] = _unit(vector)
         scores = []
         for passage_id, start, end, text in spans:
-            key = (passage_id, start, end)
-            vector = self._span_vectors.get(key)
+            vector = kept.get((passage_id, start, end))
             if vector is None:
-                vector = np.asarray(embedding.get_text_embedding(text), dtype=np.float32)
-                vector /= np.linalg.norm(vector) or 1.0
-                if len(self._span_vectors) >= MAX_KEPT_SPAN_VECTORS:
-                    self._span_vectors.clear()
-                self._span_vectors[key] = vector
+                vector = _unit(embedding.get_text_embedding(text))
+                if len(kept) < MAX_KEPT_SPAN_VECTORS:
+                    kept[(passage_id, start, end)] = vector
             scores.append(float(vector @ q))
         return scores
+
+    def embed_sentences(self) -> int:
+        """Embed every article sentence not embedded yet and save them beside the index (a cache: written
+        whole to a temporary file, then renamed, so a crash leaves the previous one or none)."""
+        import numpy as np
+
+        kept = self._kept_span_vectors()
+        current: dict[tuple[str, int, int], Any] = {}
+        new = 0
+        for passage in self.registry.passages():
+            if passage.kind != "text":
+                continue
+            for start, end in sentences(passage.text):
+                key = (passage.passage_id, start, end)
+                if key not in kept:
+                    kept[key] = _unit(self.embedder.embedding.get_text_embedding(passage.text[start:end]))
+                    new += 1
+                current[key] = kept[key]
+        if new or not self._span_vectors_path().exists():
+            path = self._span_vectors_path()
+            keys = sorted(current)
+            partial = path.with_suffix(".partial.npz")
+            np.savez(partial, ids=np.array([k[0] for k in keys], dtype=str),
+                     bounds=np.array([k[1:] for k in keys], dtype=np.int64).reshape(-1, 2),
+                     vectors=np.array([current[k] for k in keys], dtype=np.float32).reshape(len(keys), -1))
+            partial.replace(path)
+        return new
+
+    def _span_vectors_path(self) -> Path:
+        return self.directory / f"sentence-vectors-{re.sub(r'[^A-Za-z0-9_.-]+', '_', self.layout)}.npz"
+
+    def _kept_span_vectors(self) -> dict[tuple[str, int, int], Any]:
+        if self._span_vectors is None:
+            with self._state_lock:
+                if self._span_vectors is None:
+                    self._span_vectors = self._load_span_vectors()
+        return self._span_vectors
+
+    def _load_span_vectors(self) -> dict[tuple[str, int, int], Any]:
+        import numpy as np
+
+        path = self._span_vectors_path()
+        if not path.exists():
+            return {}
+        try:
+            with np.load(path) as saved:
+                return {(str(i), int(b[0]), int(b[1])): v
+                        for i, b, v in zip(saved["ids"], saved["bounds"], saved["vectors"])}
+        except (OSError, ValueError, KeyError):  # an unreadable cache is rebuilt, never trusted
+            return {}
 
     def documents(self) -> list[DocumentSummary]:
         return self.registry.documents()
@@ -202,6 +267,7 @@ class DossierIndex:
                     on_progress(done, len(files), str(path))
             if changed:
                 self._rebuild_lexical()
+                self.embed_sentences()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -328,6 +394,7 @@ class DossierIndex:
                 Registry.bump_generation(db)
             self._delete_vectors(sorted(set(old) - {p.passage_id for p in all_passages}))
             self._rebuild_lexical()
+            self.embed_sentences()
             return len(all_passages)
 
     def _store_vectors(self, passages: list[Passage]) -> None:

@@ -96,3 +96,15 @@ def test_answer_json_has_the_documented_shape(dossier: Dossier) -> None:
         assert set(c) >= {"n", "passage_id", "document_id", "source", "record_id", "quote", "start", "end"}
     for r in data["retrieved"]:
         assert set(r) >= {"rank", "passage_id", "source", "record_id", "text", "score"}
+
+
+def test_sentences_are_also_ranked_by_meaning_with_stable_scores(dossier: Dossier) -> None:
+    from ingest import sentences
+
+    passage = next(p for p in dossier.index.registry.passages() if "visages" in p.text)
+    spans = [(passage.passage_id, s, e, passage.text[s:e]) for s, e in sentences(passage.text)]
+    question = "How large is the photo collection that faces are checked against?"
+    first = dossier.index.span_similarities(question, spans)
+    best = spans[first.index(max(first))][3]
+    assert "40 millions de photos" in best, best
+    assert dossier.index.span_similarities(question, spans) == first  # kept vectors give the same scores

@@ -12,13 +12,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
 ADVERSARIAL = REPO / "eval" / "datasets" / "adversarial.jsonl"
+PROBE = REPO / "eval" / "datasets" / "probe.jsonl"  # written apart from the code, as a held-out stand-in
 
 # Floors (--fail-under) and ceilings (--fail-over) per dataset: the numbers the project reaches.
 BARS = {
     "dev": (["hit_at_5=0.95", "mrr_at_10=0.85", "fact_recall=0.95", "fact_support=1.0", "citation_validity=1.0",
              "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
-    "adversarial": (["hit_at_5=0.90", "fact_recall=0.75", "fact_support=1.0", "citation_validity=1.0",
+    "adversarial": (["hit_at_5=0.90", "fact_recall=0.80", "fact_support=1.0", "citation_validity=1.0",
                      "abstention_recall=0.90"], ["false_refusal_rate=0.10"]),
+    "probe": (["hit_at_5=0.90", "fact_recall=0.75", "fact_support=1.0", "citation_validity=1.0",
+               "abstention_recall=0.90"], ["false_refusal_rate=0.20"]),
 }
 
 
@@ -55,6 +58,11 @@ def test_dev_set_meets_its_bars_and_is_deterministic(tmp_path: Path, corpus_dir:
 def test_adversarial_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
     results = run_cli(ADVERSARIAL, corpus_dir, tmp_path, "adversarial")
     assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 20
+
+
+def test_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
+    results = run_cli(PROBE, corpus_dir, tmp_path, "probe")
+    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
 
 
 def test_a_failing_bar_exits_non_zero(tmp_path: Path, corpus_dir: Path) -> None:

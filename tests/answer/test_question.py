@@ -1,0 +1,42 @@
+"""What analyse() reads in a question: names without the words that open a request, targets, totals."""
+from __future__ import annotations
+
+import pytest
+
+from answer.lexicon import default_lexicon
+from answer.question import analyse
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return default_lexicon()
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Besides DHS, which federal departments hold contracts with Zignal Labs?", "DHS"),
+    ("Apart from Homeland Security, which departments buy Zignal licenses?", "Homeland Security"),
+    ("Add up the awards to Palantir Technologies in the records.", "Palantir Technologies"),
+])
+def test_words_that_open_a_request_are_not_part_of_a_name(lexicon, question: str, name: str) -> None:
+    entities = analyse(question, lexicon).entities
+    assert name in entities, entities
+    assert not any(e.split()[0] in {"Besides", "Apart", "Add"} for e in entities), entities
+
+
+def test_add_up_asks_for_a_total(lexicon) -> None:
+    assert analyse("Add up the awards dated September 2025 in the records: what is the combined obligation?",
+                   lexicon).aggregation == "total"
+    assert analyse("Additionnez les attributions à Palantir dans les registres.", lexicon).aggregation == "total"
+
+
+@pytest.mark.parametrize("question", [
+    "What is the name of Zignal Labs' CEO?",
+    "Quel est le nom du PDG de Zignal Labs ?",
+    "Which judge is hearing the unions' lawsuit?",
+])
+def test_asking_for_a_name_of_a_role_asks_for_a_person(lexicon, question: str) -> None:
+    assert "person" in analyse(question, lexicon).targets
+
+
+def test_which_x_keeps_its_focus_words(lexicon) -> None:
+    assert analyse("Dans quel territoire Zignal dit-elle fournir du renseignement ?", lexicon).focus[0] == "territoire"
