@@ -214,10 +214,13 @@ class DossierIndex:
             path = self._span_vectors_path()
             keys = sorted(current)
             partial = path.with_suffix(".partial.npz")
-            np.savez(partial, ids=np.array([k[0] for k in keys], dtype=str),
-                     bounds=np.array([k[1:] for k in keys], dtype=np.int64).reshape(-1, 2),
-                     vectors=np.array([current[k] for k in keys], dtype=np.float32).reshape(len(keys), -1))
-            partial.replace(path)
+            vectors = np.array([current[k] for k in keys], dtype=np.float32) if keys else np.zeros((0, 0), np.float32)
+            try:
+                np.savez(partial, ids=np.array([k[0] for k in keys], dtype=str),
+                         bounds=np.array([k[1:] for k in keys], dtype=np.int64).reshape(-1, 2), vectors=vectors)
+                partial.replace(path)
+            except OSError:  # only a cache: the ingest stands, the sentences are embedded when first needed
+                partial.unlink(missing_ok=True)
         return new
 
     def _span_vectors_path(self) -> Path:

@@ -108,3 +108,27 @@ def test_sentences_are_also_ranked_by_meaning_with_stable_scores(dossier: Dossie
     best = spans[first.index(max(first))][3]
     assert "40 millions de photos" in best, best
     assert dossier.index.span_similarities(question, spans) == first  # kept vectors give the same scores
+
+
+def test_article_sentences_are_embedded_at_ingest_and_a_broken_cache_is_rebuilt(dossier: Dossier) -> None:
+    import numpy as np
+
+    from ingest import sentences
+
+    index = dossier.index
+    [saved] = Path(index.directory).glob("sentence-vectors-*.npz")
+    with np.load(saved) as cache:
+        stored = {(str(i), int(b[0]), int(b[1])) for i, b in zip(cache["ids"], cache["bounds"])}
+    expected = {(p.passage_id, s, e) for p in index.registry.passages() if p.kind == "text"
+                for s, e in sentences(p.text)}
+    assert stored == expected
+    question = "How large is the photo collection that faces are checked against?"
+    span = next((p.passage_id, s, e, p.text[s:e]) for p in index.registry.passages() if "visages" in p.text
+                for s, e in sentences(p.text) if "visages" in p.text[s:e])
+    before = index.span_similarities(question, [span])
+    saved.write_bytes(b"not a numpy archive")
+    index._span_vectors = None  # as a new process would: load from disk
+    assert index.embed_sentences() == len(expected)  # the unreadable cache was not trusted: all re-embedded
+    with np.load(saved) as cache:
+        assert len(cache["ids"]) == len(expected)
+    assert index.span_similarities(question, [span]) == pytest.approx(before, abs=1e-6)
