@@ -18,7 +18,7 @@ from dossier.types import Passage, ScoredPassage
 from index.lexical import STOPWORDS
 from ingest import fold, sentences
 
-MIN_COVERAGE = 0.2  # share of the question's weighted content terms the chosen sentences must cover
+MIN_COVERAGE = 0.1  # share of the question's weighted content terms the chosen sentences must cover
 # Questions paraphrase their sources ("officialisé son virage" for "annonçant officiellement sa nouvelle
 # orientation"): the embedder's similarity of each sentence to the question ranks candidates besides the
 # shared words, scaled within the question's own candidates (0 for the least similar, 1 for the most).
@@ -214,6 +214,13 @@ class ExtractiveAnswerer:
         return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
                    for alias in corpus.aliases.get(fold(entity), ()))
 
+    def _names_set_aside(self, folded_text: str, entity: str, corpus: CorpusView) -> bool:
+        """Any name the lexicon gives the thing, in either language: "DHS", "Department of Homeland Security"."""
+        names = {fold(entity)} | self.lexicon.equivalents(fold(entity))
+        names |= {n for other in list(names) for n in self.lexicon.equivalents(other)}
+        return self._mentions(folded_text, entity, corpus) or any(
+            re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded_text) for n in names if n)
+
     def _anchored(self, candidate: _Candidate, entities: list[str], corpus: CorpusView) -> bool:
         """The sentence, or one of the two just before it (a short chain of "ce contrat", "l'entreprise"),
         names what the question is about: an amount in a passage about X is X's amount only if said of X."""
@@ -251,8 +258,13 @@ class ExtractiveAnswerer:
             covered = frozenset(w for w, (term_stems, _) in weights.items() if term_stems & stems)
             coverage = _coverage(covered, weights)
             targets = frozenset(_targets_in(span.text, question, self.lexicon, corpus.recipients))
-            mentions = all(self._mentions(folded, e, corpus) for e in entities) if entities else True
+            # "La société a également des contrats …" speaks of the company the sentence before it names.
+            before = [b for b in bounds if b[1] <= start][-1:]
+            said_of = fold(passage.text[before[0][0]:end]) if before and passage.kind != "record" else folded
+            mentions = all(self._mentions(said_of, e, corpus) for e in entities) if entities else True
             quantity_bonus = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
+            # What the question sets aside ("Besides DHS, …") is what a sentence naming it is about.
+            quantity_bonus -= 1.5 if any(self._names_set_aside(folded, e, corpus) for e in question.excluded) else 0.0
             score = (2.0 * coverage + (0.8 if mentions else 0.0) + (1.0 if targets & set(question.targets) else 0.0)
                      + quantity_bonus + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
             found.append(_Candidate(span, stems, coverage, covered, targets, mentions, score))

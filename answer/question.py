@@ -23,6 +23,7 @@ QUESTION_WORDS = {
     "make", "makes", "made", "run", "runs", "ran", "get", "gets", "got", "take", "took", "taken", "give", "gave",
     "become", "became", "come", "came", "go", "went", "one", "two", "three", "first", "name", "named",
     "avant", "après", "depuis", "aussi", "également", "fait", "faire", "font",
+    "besides", "aside", "except", "excluding", "hormis", "outre", "sauf", "excepté",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
 MONTHS = {
@@ -76,6 +77,8 @@ _COMPARISON = re.compile(
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
 _ENTITY = re.compile(
     r"(?<![\w\-])(?:[A-Z][\w&.\-]*[\w&]|[A-Z])(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?(?:[A-Z][\w&.\-]*[\w&]|[A-Z]))*")
+_EXCLUDING = (r"(?:apart from|aside from|besides|other than|except(?: for)?|excluding|en dehors d[eu']|hormis|"
+              r"à part|outre|excepté|sauf)\s+(?:the\s+|le\s+|la\s+|l['’]\s*|les\s+)?")
 _COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",
                    "outre", "hormis", "malgré", "pendant", "parmi", "entre", "aside", "other", "than", "except"}
 _ENTITY_SKIP = {
@@ -110,6 +113,7 @@ class Question:
     aggregation: str | None
     amount_bounds: tuple[tuple[str, float], ...] = field(default=())  # (">" or "<", value)
     focus: tuple[str, ...] = ()  # words of the "which X / quel X" phrase: "court" in "which court blocked"
+    excluded: tuple[str, ...] = ()  # "Besides DHS, which departments …": named only to be left out
 
     @property
     def lexical_query(self) -> str:
@@ -139,11 +143,13 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
     folded = fold(text)
     language = language or detect_language(text)
     targets = tuple(name for name, pattern in _TARGETS if re.search(pattern, folded))
-    entities = tuple(_entities(text, lexicon))
+    named = _entities(text, lexicon)
+    excluded = tuple(e for e in named if re.search(_EXCLUDING + re.escape(e), text, re.IGNORECASE))
+    entities = tuple(e for e in named if e not in excluded)
     qty = tuple(q for q in quantities(text))
     months = tuple(_months(folded))
     years = tuple(int(q.value) for q in qty if q.kind == "year")
-    entity_words = {w for e in entities for w in words_of(e)}
+    entity_words = {w for e in entities + excluded for w in words_of(e)}
     terms = tuple(_terms(folded, lexicon, entity_words))
     aggregation = next((name for name, pattern in _AGGREGATIONS if re.search(pattern, folded)), None)
     bounds = []
@@ -155,7 +161,7 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
     return Question(
         text=full_text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
         years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation, focus=_focus(folded, terms),
-        amount_bounds=tuple(bounds),
+        amount_bounds=tuple(bounds), excluded=excluded,
     )
 
 

@@ -114,6 +114,8 @@ class RecordsAnswerer:
             if len(matching) == 1 and matching[0] not in picked and matching[0].amount is not None:
                 picked.append(matching[0])
         if len(picked) != 2:
+            picked = self._by_period(question, awards, corpus)
+        if len(picked) != 2:
             return Draft(True, reason="no two procurement records can be told apart by the names in the question")
         larger, smaller = sorted(picked, key=lambda a: -(a.amount or 0))
         evidence, markers = [], {}
@@ -131,6 +133,21 @@ class RecordsAnswerer:
             lead = (f"{_line(larger, 'en')} {markers[id(larger)]} exceeds {_line(smaller, 'en')} "
                     f"{markers[id(smaller)]} by {gap}.")
         return Draft(False, evidence=evidence, computed=True, lead=lead)
+
+    def _by_period(self, question: Question, awards: list[Award], corpus: CorpusView) -> list[Award]:
+        """ "Clearview AI's 2025 award against its 2024 one": one named recipient, two periods, one award each."""
+        named = [a for a in awards if a.amount is not None and any(
+            self._names(r, e, corpus, loose=False) for r, _ in a.records
+            for e in resolve_entities(question.entities, corpus, self.lexicon))]
+        month_years = {y for y, _ in question.months}
+        periods = [f"{y}-{m:02d}" for y, m in question.months] + [str(y) for y in question.years if y not in month_years]
+        picked = []
+        for period in dict.fromkeys(periods):
+            dated = [a for a in named if any((r.action_date or "").startswith(period) for r, _ in a.records)]
+            if len(dated) != 1 or dated[0] in picked:
+                return []
+            picked.append(dated[0])
+        return picked
 
     def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
         text = corpus.record_text(record)

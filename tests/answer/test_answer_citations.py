@@ -52,3 +52,16 @@ def test_a_gloss_points_at_the_quote_that_states_it() -> None:
     question = analyse("How much was the spyware contract?", default_lexicon())
     assert _gloss(question, [first, second]) == ("$2 million", 2)
     assert _gloss(question, [first]) == ("", 1)
+
+
+def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years(demo_dossier) -> None:
+    from eval.numbers import numbers_match
+
+    answer = demo_dossier.ask("De combien l'attribution Clearview AI de 2025 dépasse-t-elle celle de 2024 "
+                              "dans les registres ?")
+    assert not answer.abstained, answer.answer
+    assert numbers_match("2,65 millions", answer.answer), answer.answer
+    dates = sorted(c.passage_text.split("action date: ")[1][:4] for c in answer.citations if c.record_id)
+    assert dates == ["2024", "2025"], [c.passage_text for c in answer.citations]
+    # A year with no award of theirs is not guessed at.
+    assert demo_dossier.ask("By how much did Clearview AI's 2022 award exceed its 2023 award?").abstained

@@ -18,9 +18,10 @@ def lexicon():
     ("Add up the awards to Palantir Technologies in the records.", "Palantir Technologies"),
 ])
 def test_words_that_open_a_request_are_not_part_of_a_name(lexicon, question: str, name: str) -> None:
-    entities = analyse(question, lexicon).entities
-    assert name in entities, entities
-    assert not any(e.split()[0] in {"Besides", "Apart", "Add"} for e in entities), entities
+    parsed = analyse(question, lexicon)
+    names = parsed.entities + parsed.excluded
+    assert name in names, names
+    assert not any(e.split()[0] in {"Besides", "Apart", "Add"} for e in names), names
 
 
 def test_add_up_asks_for_a_total(lexicon) -> None:
@@ -40,3 +41,15 @@ def test_asking_for_a_name_of_a_role_asks_for_a_person(lexicon, question: str) -
 
 def test_which_x_keeps_its_focus_words(lexicon) -> None:
     assert analyse("Dans quel territoire Zignal dit-elle fournir du renseignement ?", lexicon).focus[0] == "territoire"
+
+
+@pytest.mark.parametrize("question, kept, set_aside", [
+    ("Besides DHS, which federal departments hold contracts with Zignal Labs?", "Zignal Labs", "DHS"),
+    ("En dehors du DHS, quels ministères ont des contrats avec Zignal ?", "Zignal", "DHS"),
+    ("Other than Clearview AI, which vendors sell facial recognition to ICE?", "ICE", "Clearview AI"),
+])
+def test_a_name_set_aside_is_not_what_the_answer_must_be_about(lexicon, question, kept, set_aside) -> None:
+    parsed = analyse(question, lexicon)
+    assert kept in parsed.entities and set_aside in parsed.excluded, (parsed.entities, parsed.excluded)
+    assert set_aside not in parsed.entities
+    assert not any(t.word == set_aside.lower().split()[0] for t in parsed.terms)
