@@ -18,10 +18,10 @@ PROBE = REPO / "eval" / "datasets" / "probe.jsonl"  # written apart from the cod
 BARS = {
     "dev": (["hit_at_5=0.95", "mrr_at_10=0.85", "fact_recall=0.95", "fact_support=1.0", "citation_validity=1.0",
              "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
-    "adversarial": (["hit_at_5=0.90", "fact_recall=0.80", "fact_support=1.0", "citation_validity=1.0",
-                     "abstention_recall=0.90"], ["false_refusal_rate=0.10"]),
-    "probe": (["hit_at_5=0.90", "fact_recall=0.75", "fact_support=1.0", "citation_validity=1.0",
-               "abstention_recall=0.90"], ["false_refusal_rate=0.20"]),
+    "adversarial": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
+                     "abstention_recall=0.90"], ["false_refusal_rate=0.05"]),
+    "probe": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
+               "abstention_recall=0.90"], ["false_refusal_rate=0.08"]),
 }
 
 
