@@ -23,6 +23,8 @@ MIN_COVERAGE = 0.1  # share of the question's weighted content terms the chosen 
 # orientation"): the embedder's similarity of each sentence to the question ranks candidates besides the
 # shared words, scaled within the question's own candidates (0 for the least similar, 1 for the most).
 SEMANTIC_WEIGHT = 3.0
+RECORD_TARGETS = {"amount", "date", "count", "organization", "duration"}
+RECORD_OFF_TARGET = 1.0
 # A "which X" answer need not say X when it says nearly everything else the question says.
 FOCUS_FREE_COVERAGE = 0.7
 SEMANTIC_MIN_SPREAD = 0.1  # when every candidate is about as similar, the differences are noise: scale them down
@@ -186,6 +188,10 @@ class ExtractiveAnswerer:
                          considered=[c.span for c in chosen])
         if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
             return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])
+        if not set(question.targets) - {"reason"} and len(chosen) < 3:
+            follow = self._continuation(chosen[0], candidates + extra)
+            if follow is not None and follow not in chosen:
+                chosen.append(follow)
         evidence = [c.span for c in sorted(chosen, key=lambda c: (c.span.rank, c.span.start))]
         lead, cites = _gloss(question, evidence)
         return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
@@ -213,6 +219,15 @@ class ExtractiveAnswerer:
             return True
         return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
                    for alias in corpus.aliases.get(fold(entity), ()))
+
+    def _continuation(self, best: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+        """The next sentence of the same passage when it opens by pointing back ("Cet outil permet …")."""
+        after = [c for c in candidates if c.span.passage.passage_id == best.span.passage.passage_id
+                 and c.span.start >= best.span.end]
+        nearest = min(after, key=lambda c: c.span.start, default=None)
+        if nearest is None or best.span.passage.text[best.span.end:nearest.span.start].strip():
+            return None
+        return nearest if _POINTS_BACK.match(nearest.span.text) else None
 
     def _names_set_aside(self, folded_text: str, entity: str, corpus: CorpusView) -> bool:
         """Any name the lexicon gives the thing, in either language: "DHS", "Department of Homeland Security"."""
@@ -265,6 +280,8 @@ class ExtractiveAnswerer:
             quantity_bonus = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
             # What the question sets aside ("Besides DHS, …") is what a sentence naming it is about.
             quantity_bonus -= 1.5 if any(self._names_set_aside(folded, e, corpus) for e in question.excluded) else 0.0
+            if passage.kind == "record" and not question.records_intent and not set(question.targets) & RECORD_TARGETS:
+                quantity_bonus -= RECORD_OFF_TARGET  # a record states amounts, dates and recipients, not how or why
             score = (2.0 * coverage + (0.8 if mentions else 0.0) + (1.0 if targets & set(question.targets) else 0.0)
                      + quantity_bonus + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
             found.append(_Candidate(span, stems, coverage, covered, targets, mentions, score))
@@ -387,6 +404,10 @@ _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|star
                        # what companies do to each other: "sa fusion avec RedLattice", "acquired by"
                        r"fusion\w*|merg\w*|acqui\w*|rach\w*|filiales?|subsidiar\w*|partenariats?|partnerships?)\b",
                        re.IGNORECASE)
+_GROUP_ACTOR = re.compile(r"\b(?:syndicats?|unions?|associations?|coalitions?|collectifs?|militants?|activists?|"
+                          r"ONG|NGOs?|avocats|lawyers|manifestants|protesters|plaignants|plaintiffs)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(r"(?:cet|cette|ces|ce|il|elle|ils|elles|la société|l['’]entreprise|l['’]outil|le logiciel|"
+                          r"la plateforme|this|these|it|they|the company|the tool|the platform)\b", re.IGNORECASE)
 _ORG_SUFFIX = {"solutions", "labs", "technology", "technologies", "inc", "llc", "industrial", "forensics",
                "international", "corp", "corporation", "group", "systems", "ai", "analytics", "software"}
 
@@ -431,6 +452,8 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
                 lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
             found.add("person")
             break
+    if _GROUP_ACTOR.search(text):
+        found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
     if _names_an_organization(text, asked, lexicon, corpus_recipients):
         found.add("organization")
     if _PLACE.search(text):

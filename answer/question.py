@@ -89,7 +89,7 @@ _ENTITY_SKIP = {
     "can", "could", "would", "should", "please", "say", "dis", "dites", "ignorez", "ignore", "show", "montre",
     # Imperatives that open a request ("Add up the awards …", "Comparez …"): never part of a name.
     "add", "sum", "compare", "count", "calculate", "compute", "find", "additionnez", "calculez", "comparez",
-    "trouvez", "citez", "donnez", "indiquez", "listez",
+    "trouvez", "citez", "donnez", "indiquez", "listez", "est-ce", "qu'est-ce", "n'est-ce",
 }
 
 

@@ -111,6 +111,8 @@ class RecordsAnswerer:
         picked: list[Award] = []
         for entity in resolve_entities(question.entities, corpus, self.lexicon):
             matching = [a for a in awards if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
+            if len(matching) > 1:  # "the Clearview AI contract signed in September 2025": the date says which
+                matching = [a for a in matching if any(_in_period(r, question) for r, _ in a.records)]
             if len(matching) == 1 and matching[0] not in picked and matching[0].amount is not None:
                 picked.append(matching[0])
         if len(picked) != 2:

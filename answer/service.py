@@ -124,6 +124,11 @@ class Dossier:
         mark = time.perf_counter()
         passage_of = corpus.passage_of
         draft = self.records_answerer.answer(parsed, corpus, passage_of) if parsed.records_intent else None
+        if draft is None and parsed.aggregation == "difference":
+            # "Which cost more, X or Y, and by how much?": no sentence states the gap; records that the
+            # names pick out can compute it.
+            draft = self.records_answerer.answer(parsed, corpus, passage_of, require_subject=True)
+            draft = draft if draft is not None and not draft.abstained else None
         if draft is not None and not draft.abstained:
             retrieved = _records_first(draft, retrieved)
         if draft is None or draft.abstained and not parsed.aggregation:

@@ -132,3 +132,16 @@ def test_article_sentences_are_embedded_at_ingest_and_a_broken_cache_is_rebuilt(
     with np.load(saved) as cache:
         assert len(cache["ids"]) == len(expected)
     assert index.span_similarities(question, [span]) == pytest.approx(before, abs=1e-6)
+
+
+def test_a_description_goes_on_into_the_sentence_that_points_back(dossier: Dossier) -> None:
+    answer = dossier.ask("What can the HarborEye scanner do?")
+    assert not answer.abstained, answer.answer
+    assert any("detects hidden compartments" in c.quote for c in answer.citations), answer.answer
+    assert_quotes_exact(answer)
+
+
+def test_a_group_answers_who(dossier: Dossier) -> None:
+    answer = dossier.ask("Who denounced Northwind's lack of transparency?")
+    assert not answer.abstained, answer.answer
+    assert any("associations" in c.quote for c in answer.citations), answer.answer

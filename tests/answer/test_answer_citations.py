@@ -65,3 +65,13 @@ def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years
     assert dates == ["2024", "2025"], [c.passage_text for c in answer.citations]
     # A year with no award of theirs is not guessed at.
     assert demo_dossier.ask("By how much did Clearview AI's 2022 award exceed its 2023 award?").abstained
+
+
+def test_by_how_much_is_computed_from_the_records_the_names_and_date_pick(demo_dossier) -> None:
+    from eval.numbers import numbers_match
+
+    answer = demo_dossier.ask("By how much did the Clearview AI contract of September 2025 exceed the Paragon "
+                              "Solutions spyware deal?")
+    assert not answer.abstained, answer.answer
+    assert numbers_match("1.75 million", answer.answer), answer.answer
+    assert sorted(c.record_id for c in answer.citations) == ["R01", "R04"], answer.citations
