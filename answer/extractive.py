@@ -188,6 +188,12 @@ class ExtractiveAnswerer:
                          considered=[c.span for c in chosen])
         if "reason" in wanted and not any(_CAUSAL.search(c.span.text) for c in chosen):
             return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])
+        if "reason" in wanted and all(_reason_of_another_office(question.text, c.span.text) for c in chosen
+                                      if _CAUSAL.search(c.span.text)):
+            # "Why did the Trump administration suspend it?" — "suspendu sous l'administration Biden pour des
+            # raisons éthiques": the reason given is another administration's.
+            return Draft(True, reason="the reason the passages give is for another administration's decision",
+                         considered=[c.span for c in chosen])
         if not set(question.targets) - {"reason"} and len(chosen) < 3:
             follow = self._continuation(chosen[0], candidates + extra)
             if follow is not None and follow not in chosen:
@@ -357,6 +363,29 @@ def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lex
     return resolved
 
 
+def _offices(text: str) -> set[tuple[str, str]]:
+    """(office, holder) pairs: "the Trump administration", "l'administration Biden", "President Obama"."""
+    found = {(fold(m["office"]), fold(m["name"])) for m in _OFFICE_AFTER.finditer(text)}
+    found |= {(fold(m["office"]), fold(m["name"])) for m in _OFFICE_BEFORE.finditer(text)}
+    return {(_OFFICE_WORDS.get(office, office), name) for office, name in found}
+
+
+def _reason_of_another_office(question: str, sentence: str) -> bool:
+    """The sentence's causal clause names the same office held by someone else, and not the asked one."""
+    asked = _offices(question)
+    if not asked:
+        return False
+    for clause in re.split(r"[,;:—–]", sentence):
+        if not _CAUSAL.search(clause):
+            continue
+        held = _offices(clause)
+        if held & asked:
+            return False
+        if any(office == a_office and name != a_name for office, name in held for a_office, a_name in asked):
+            return True
+    return False
+
+
 def _without(weights: dict[str, tuple[frozenset[str], float]], words: tuple[str, ...]) -> dict:
     return {w: v for w, v in weights.items() if w not in words}
 
@@ -404,6 +433,17 @@ _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|star
                        # what companies do to each other: "sa fusion avec RedLattice", "acquired by"
                        r"fusion\w*|merg\w*|acqui\w*|rach\w*|filiales?|subsidiar\w*|partenariats?|partnerships?)\b",
                        re.IGNORECASE)
+_GAP_AFTER = re.compile(r"\s*(?:seulement\s+|only\s+|plus\s+)?(?:après|avant|plus tard|plus tôt|auparavant|after|"
+                        r"before|later|earlier|ago)\b", re.IGNORECASE)
+_GAP_QUESTION = re.compile(r"\b(?:avant|après|before|after|later|earlier|plus tard|entre|between|since|depuis)\b",
+                           re.IGNORECASE)
+_OFFICE_WORDS = {"administration": "administration", "government": "government", "gouvernement": "government",
+                 "president": "president", "président": "president", "presidency": "president",
+                 "présidence": "president", "mandat": "president"}
+_OFFICE = r"(?P<office>administration|government|gouvernement|president|président|presidency|présidence|mandat)"
+_HOLDER = r"(?P<name>[A-Z][\w\-]+)"
+_OFFICE_AFTER = re.compile(rf"\b{_OFFICE}\s+(?:de\s+|d['’]|of\s+)?{_HOLDER}")  # "l'administration Biden"
+_OFFICE_BEFORE = re.compile(rf"{_HOLDER}\s+{_OFFICE}\b")  # "the Trump administration"
 _GROUP_ACTOR = re.compile(r"\b(?:syndicats?|unions?|associations?|coalitions?|collectifs?|militants?|activists?|"
                           r"ONG|NGOs?|avocats|lawyers|manifestants|protesters|plaignants|plaintiffs)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"(?:cet|cette|ces|ce|il|elle|ils|elles|la société|l['’]entreprise|l['’]outil|le logiciel|"
@@ -433,7 +473,11 @@ def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipie
 
 def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: set[str]) -> set[str]:
     found = set()
-    kinds = {q.kind for q in quantities(text)}
+    # "trois mois seulement après …" dates one event from another: a gap, not how long something lasts.
+    # Unless the question asks for such a gap ("combien de temps avant le contrat ?").
+    asks_gap = bool(_GAP_QUESTION.search(question.text))
+    kinds = {q.kind for q in quantities(text)
+             if asks_gap or not (q.kind == "duration" and _GAP_AFTER.match(text[q.end:]))}
     if "money" in kinds:
         found.add("amount")
     if "count" in kinds:

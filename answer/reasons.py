@@ -20,6 +20,12 @@ _FRENCH = (
     (r"no procurement record names (.+)", r"aucune attribution des registres ne nomme \1"),
     (r"no procurement record matches the question's filters", "aucune attribution des registres ne correspond"),
     (r"the matching records give no amounts", "les attributions correspondantes ne donnent pas de montant"),
+    (r"no two procurement records can be told apart by the names in the question",
+     "aucune paire d’attributions ne se distingue par les noms de la question"),
+    (r"the passages about (.+) do not answer this", r"les passages sur \1 n’y répondent pas"),
+    (r"the reason the passages give is for another administration's decision",
+     "la raison donnée par les sources concerne la décision d’une autre administration"),
+    (r"the language model returned an empty reply", "le modèle n’a rien répondu"),
     (r"the language model found no answer in the passages", "le modèle n’a trouvé aucune réponse dans les passages"),
 )
 _WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "date": "date",

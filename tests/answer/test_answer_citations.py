@@ -75,3 +75,11 @@ def test_by_how_much_is_computed_from_the_records_the_names_and_date_pick(demo_d
     assert not answer.abstained, answer.answer
     assert numbers_match("1.75 million", answer.answer), answer.answer
     assert sorted(c.record_id for c in answer.citations) == ["R01", "R04"], answer.citations
+
+
+def test_a_reason_given_for_another_administration_is_not_the_asked_ones(demo_dossier) -> None:
+    asked_wrong = demo_dossier.ask("Why did the Trump administration suspend ICE's spyware contract with Paragon?")
+    assert asked_wrong.abstained and not asked_wrong.citations, asked_wrong.answer
+    asked_right = demo_dossier.ask("Why did the Biden administration suspend ICE's spyware contract with Paragon?")
+    assert not asked_right.abstained, asked_right.answer
+    assert any("raisons éthiques" in c.quote for c in asked_right.citations)
