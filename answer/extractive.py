@@ -444,6 +444,10 @@ _OFFICE = r"(?P<office>administration|government|gouvernement|president|préside
 _HOLDER = r"(?P<name>[A-Z][\w\-]+)"
 _OFFICE_AFTER = re.compile(rf"\b{_OFFICE}\s+(?:de\s+|d['’]|of\s+)?{_HOLDER}")  # "l'administration Biden"
 _OFFICE_BEFORE = re.compile(rf"{_HOLDER}\s+{_OFFICE}\b")  # "the Trump administration"
+_ROLE = re.compile(r"\b(?:directeur|directrice|adjointe?|avocate?|porte-parole|chef|cheffe|responsable|présidente?|"
+                   r"PDG|fondat(?:eur|rice)|analyste|chercheu(?:r|se)|journaliste|conseill(?:er|ère)|juriste|"
+                   r"spokes(?:person|man|woman)|director|deputy|lawyer|attorney|chief|head of|founder|CEO|"
+                   r"president|analyst|researcher|counsel|officer)\b", re.IGNORECASE)
 _GROUP_ACTOR = re.compile(r"\b(?:syndicats?|unions?|associations?|coalitions?|collectifs?|militants?|activists?|"
                           r"ONG|NGOs?|avocats|lawyers|manifestants|protesters|plaignants|plaintiffs)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"(?:cet|cette|ces|ce|il|elle|ils|elles|la société|l['’]entreprise|l['’]outil|le logiciel|"
@@ -496,6 +500,8 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
                 lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
             found.add("person")
             break
+    if _ROLE.search(text):
+        found.add("role")
     if _GROUP_ACTOR.search(text):
         found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
     if _names_an_organization(text, asked, lexicon, corpus_recipients):
@@ -508,7 +514,7 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
 
 
 def _missing_target_reason(question: Question, entities: list[str]) -> str:
-    what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name",
+    what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name", "role": "a role",
             "organization": "a company", "duration": "a duration", "place": "a place", "reason": "a reason"}
     asked = " or ".join(what[t] for t in question.targets if t in what)
     subject = " and ".join(entities) if entities else "this subject"

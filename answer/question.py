@@ -23,7 +23,7 @@ QUESTION_WORDS = {
     "make", "makes", "made", "run", "runs", "ran", "get", "gets", "got", "take", "took", "taken", "give", "gave",
     "become", "became", "come", "came", "go", "went", "one", "two", "three", "first", "name", "named",
     "avant", "après", "depuis", "aussi", "également", "fait", "faire", "font",
-    "besides", "aside", "except", "excluding", "hormis", "outre", "sauf", "excepté",
+    "besides", "aside", "except", "excluding", "hormis", "outre", "sauf", "excepté", "chez",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
 MONTHS = {
@@ -55,6 +55,11 @@ _TARGETS = (
     ("organization", r"\bwhich (?:company|firm|intermediary|vendor|contractor|business|reseller|agency|"
                      r"companies|vendors|firms)\b|\bwhat (?:company|firm)\b|\bquel(?:le)?s? (?:entreprise|société|"
                      r"intermédiaire|fournisseur|agence|prestataire)|\bwho (?:makes|made|sells|owns|acquired|bought)\b"),
+    ("role", r"\bquel(?:le)? (?:fonction|poste|titre|rôle|métier)\b[^?]*\boccup\w*|\bquel(?:le)? (?:fonction|poste|"
+             r"titre|rôle|métier)\b|\bwhat (?:is|was) (?:the )?(?:role|title|job|position)\b|\bwhat (?:role|title|"
+             r"job|position)\b[^?]*\b(?:hold|have|has|occup\w*)\b|\bwhat (?:role|title|job|position)\b|"
+             r"\bwhich (?:role|title|position|job)\b|\bwhat does \w+ \w+ do for\b|"
+             r"['’]s (?:role|title|job|position)\b|\b(?:role|title|job|position) of\b"),
     ("place", r"\bwhere\b|\boù\b|\bin which (?:city|country)\b"),
     ("reason", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b"),
 )

@@ -145,3 +145,11 @@ def test_a_group_answers_who(dossier: Dossier) -> None:
     answer = dossier.ask("Who denounced Northwind's lack of transparency?")
     assert not answer.abstained, answer.answer
     assert any("associations" in c.quote for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize("question", ["What is Maria Okafor's role at Northwind Analytics?",
+                                      "Quelle fonction Maria Okafor occupe-t-elle chez Northwind Analytics ?"])
+def test_a_role_question_is_answered_by_the_title_beside_the_name(dossier: Dossier, question: str) -> None:
+    answer = dossier.ask(question)
+    assert not answer.abstained, answer.answer
+    assert any("porte-parole" in c.quote for c in answer.citations), answer.answer

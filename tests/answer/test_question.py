@@ -53,3 +53,11 @@ def test_a_name_set_aside_is_not_what_the_answer_must_be_about(lexicon, question
     assert kept in parsed.entities and set_aside in parsed.excluded, (parsed.entities, parsed.excluded)
     assert set_aside not in parsed.entities
     assert not any(t.word == set_aside.lower().split()[0] for t in parsed.terms)
+
+
+@pytest.mark.parametrize("question", ["Quelle fonction Patrick Toomey occupe-t-il à l'ACLU ?",
+                                      "What is Julie Mao's job?", "What position does Andre Watson hold?"])
+def test_asking_for_a_title_asks_for_a_role(lexicon, question: str) -> None:
+    parsed = analyse(question, lexicon)
+    assert "role" in parsed.targets
+    assert not {"fonction", "occupe", "job", "position"} & {t.word for t in parsed.terms}
