@@ -13,15 +13,18 @@ REPO = Path(__file__).resolve().parents[2]
 DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
 ADVERSARIAL = REPO / "eval" / "datasets" / "adversarial.jsonl"
 PROBE = REPO / "eval" / "datasets" / "probe.jsonl"  # written apart from the code, as a held-out stand-in
+PROBE2 = REPO / "eval" / "datasets" / "probe2.jsonl"  # a second one, written once the first had been tuned on
 
 # Floors (--fail-under) and ceilings (--fail-over) per dataset: the numbers the project reaches.
 BARS = {
     "dev": (["hit_at_5=0.95", "mrr_at_10=0.85", "fact_recall=0.95", "fact_support=1.0", "citation_validity=1.0",
              "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
     "adversarial": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
-                     "abstention_recall=0.90"], ["false_refusal_rate=0.05"]),
+                     "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
     "probe": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
                "abstention_recall=0.90"], ["false_refusal_rate=0.08"]),
+    "probe2": (["hit_at_5=0.95", "fact_recall=0.70", "fact_support=1.0", "citation_validity=1.0",
+                "abstention_recall=0.90"], ["false_refusal_rate=0.12"]),
 }
 
 
@@ -62,6 +65,11 @@ def test_adversarial_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> Non
 
 def test_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
     results = run_cli(PROBE, corpus_dir, tmp_path, "probe")
+    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
+
+
+def test_second_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
+    results = run_cli(PROBE2, corpus_dir, tmp_path, "probe2")
     assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
 
 
