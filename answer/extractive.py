@@ -19,16 +19,18 @@ from index.lexical import STOPWORDS
 from ingest import fold, sentences
 
 MIN_COVERAGE = 0.1  # share of the question's weighted content terms the chosen sentences must cover
+# A "which X" answer need not say X when it says nearly everything else the question says.
+FOCUS_FREE_COVERAGE = 0.7
 # Questions paraphrase their sources ("officialisé son virage" for "annonçant officiellement sa nouvelle
 # orientation"): the embedder's similarity of each sentence to the question ranks candidates besides the
 # shared words, scaled within the question's own candidates (0 for the least similar, 1 for the most).
 SEMANTIC_WEIGHT = 3.0
-RECORD_TARGETS = {"amount", "date", "count", "organization", "duration"}
-RECORD_OFF_TARGET = 1.0
-# A "which X" answer need not say X when it says nearly everything else the question says.
-FOCUS_FREE_COVERAGE = 0.7
 SEMANTIC_MIN_SPREAD = 0.1  # when every candidate is about as similar, the differences are noise: scale them down
 SEMANTIC_CANDIDATES = 12  # only the best candidates by words are embedded: a cold sentence costs ~50 ms
+# A record states amounts, dates and recipients: for other questions it is rarely the answer.
+RECORD_TARGETS = {"amount", "date", "count", "organization", "duration"}
+RECORD_OFF_TARGET = 1.0
+SET_ASIDE_PENALTY = 1.5  # a sentence naming what the question sets aside ("Besides DHS") is about that
 PASSAGE_DISCOUNT = 0.8
 ANCHOR_SENTENCES = 2
 MAX_QUOTE_CHARS = 360
@@ -283,13 +285,13 @@ class ExtractiveAnswerer:
             before = [b for b in bounds if b[1] <= start][-1:]
             said_of = fold(passage.text[before[0][0]:end]) if before and passage.kind != "record" else folded
             mentions = all(self._mentions(said_of, e, corpus) for e in entities) if entities else True
-            quantity_bonus = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
-            # What the question sets aside ("Besides DHS, …") is what a sentence naming it is about.
-            quantity_bonus -= 1.5 if any(self._names_set_aside(folded, e, corpus) for e in question.excluded) else 0.0
+            adjustment = 0.5 if question.quantities and _states_quantities(folded, question) else 0.0
+            if any(self._names_set_aside(folded, e, corpus) for e in question.excluded):
+                adjustment -= SET_ASIDE_PENALTY
             if passage.kind == "record" and not question.records_intent and not set(question.targets) & RECORD_TARGETS:
-                quantity_bonus -= RECORD_OFF_TARGET  # a record states amounts, dates and recipients, not how or why
+                adjustment -= RECORD_OFF_TARGET
             score = (2.0 * coverage + (0.8 if mentions else 0.0) + (1.0 if targets & set(question.targets) else 0.0)
-                     + quantity_bonus + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
+                     + adjustment + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
             found.append(_Candidate(span, stems, coverage, covered, targets, mentions, score))
         return found
 
