@@ -149,7 +149,10 @@ class ExtractiveAnswerer:
         best = candidates[0]
         wanted = set(question.targets)
         if wanted and not (best.targets & wanted):
-            satisfying = [c for c in candidates if c.targets & wanted and c.coverage >= MIN_COVERAGE / 2]
+            # "Quel type d'entreprise est X ?" leaves no content word but X: naming X with the target is enough.
+            said_of_name = wanted & {"kind", "role"} and bool(specific)
+            satisfying = [c for c in candidates if c.targets & wanted and (
+                c.coverage >= MIN_COVERAGE / 2 or said_of_name and c.mentions_entities)]
             if not satisfying:
                 return Draft(True, reason=_missing_target_reason(question, specific), considered=_top_spans(stated))
             best = satisfying[0]
@@ -450,6 +453,8 @@ _ROLE = re.compile(r"\b(?:directeur|directrice|adjointe?|avocate?|porte-parole|c
                    r"PDG|fondat(?:eur|rice)|analyste|chercheu(?:r|se)|journaliste|conseill(?:er|ère)|juriste|"
                    r"spokes(?:person|man|woman)|director|deputy|lawyer|attorney|chief|head of|founder|CEO|"
                    r"president|analyst|researcher|counsel|officer)\b", re.IGNORECASE)
+_CHARACTERIZES = re.compile(r"«|“|\bqualifi\w*|\bdécri\w*|\bdescrib\w*|\bcalled\b|\bbaptis\w*|\bterm(?:ed)?\b",
+                            re.IGNORECASE)
 _GROUP_ACTOR = re.compile(r"\b(?:syndicats?|unions?|associations?|coalitions?|collectifs?|militants?|activists?|"
                           r"ONG|NGOs?|avocats|lawyers|manifestants|protesters|plaignants|plaintiffs)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"(?:cet|cette|ces|ce|il|elle|ils|elles|la société|l['’]entreprise|l['’]outil|le logiciel|"
@@ -504,6 +509,10 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
             break
     if _ROLE.search(text):
         found.add("role")
+    if _CHARACTERIZES.search(text):
+        found.add("words")
+    if any(re.search(rf"{re.escape(e)}\s*,\s*(?:un|une|a|an|the|le|la|l['’])\s", text) for e in question.entities):
+        found.add("kind")  # "LexisNexis, un courtier en données …": what the thing is, said beside its name
     if _GROUP_ACTOR.search(text):
         found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
     if _names_an_organization(text, asked, lexicon, corpus_recipients):
@@ -517,6 +526,7 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
 
 def _missing_target_reason(question: Question, entities: list[str]) -> str:
     what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name", "role": "a role",
+            "words": "wording", "kind": "description",
             "organization": "a company", "duration": "a duration", "place": "a place", "reason": "a reason"}
     asked = " or ".join(what[t] for t in question.targets if t in what)
     subject = " and ".join(entities) if entities else "this subject"

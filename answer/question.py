@@ -60,6 +60,11 @@ _TARGETS = (
              r"job|position)\b[^?]*\b(?:hold|have|has|occup\w*)\b|\bwhat (?:role|title|job|position)\b|"
              r"\bwhich (?:role|title|position|job)\b|\bwhat does \w+ \w+ do for\b|"
              r"['’]s (?:role|title|job|position)\b|\b(?:role|title|job|position) of\b"),
+    ("words", r"\bhow (?:did|does|do|has|have) [^?]*\b(?:characteri[sz]e|describe|call|label|term|portray)\b|"
+              r"\bcomment [^?]*\b(?:qualifi|décri|décrit|présent|appel)\w*|\bwhat did [^?]*\b(?:call|say)\b"),
+    ("kind", r"\b(?:what|which) (?:kind|type|sort) of (?:company|firm|business|organi[sz]ation|group|tool|"
+             r"product|platform|software|service)\b|\bquel(?:le)? (?:type|genre|sorte) d['’e]\s*(?:entreprise|société|"
+             r"groupe|organisation|outil|produit|plateforme|logiciel|service)\b"),
     ("place", r"\bwhere\b|\boù\b|\bin which (?:city|country)\b"),
     ("reason", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b"),
 )

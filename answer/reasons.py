@@ -30,7 +30,8 @@ _FRENCH = (
 )
 _WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "date": "date",
           "person's name": "nom de personne", "company": "entreprise", "duration": "durée", "place": "lieu",
-          "reason": "raison", "a role": "fonction", "role": "fonction", "this subject": "ce sujet", "this": "ce sujet", " and ": " et ", " or ": " ou "}
+          "reason": "raison", "a role": "fonction", "role": "fonction", "wording": "formulation",
+          "description": "description", "this subject": "ce sujet", "this": "ce sujet", " and ": " et ", " or ": " ou "}
 
 
 def in_language(reason: str, language: str) -> str:

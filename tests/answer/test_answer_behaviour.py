@@ -153,3 +153,15 @@ def test_a_role_question_is_answered_by_the_title_beside_the_name(dossier: Dossi
     answer = dossier.ask(question)
     assert not answer.abstained, answer.answer
     assert any("porte-parole" in c.quote for c in answer.citations), answer.answer
+
+
+def test_what_kind_of_company_is_answered_by_the_words_beside_its_name(dossier: Dossier) -> None:
+    answer = dossier.ask("What kind of company is Tidewater Data?")
+    assert not answer.abstained, answer.answer
+    assert any("a broker of shipping manifests" in c.quote for c in answer.citations), answer.answer
+
+
+def test_how_did_they_describe_it_is_answered_by_their_words(dossier: Dossier) -> None:
+    answer = dossier.ask("How did critics describe the port data programme?")
+    assert not answer.abstained, answer.answer
+    assert any("dragnet at the docks" in c.quote for c in answer.citations), answer.answer

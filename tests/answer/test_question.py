@@ -61,3 +61,13 @@ def test_asking_for_a_title_asks_for_a_role(lexicon, question: str) -> None:
     parsed = analyse(question, lexicon)
     assert "role" in parsed.targets
     assert not {"fonction", "occupe", "job", "position"} & {t.word for t in parsed.terms}
+
+
+@pytest.mark.parametrize("question, target", [
+    ("How did the unions' lawsuit characterize the monitoring?", "words"),
+    ("Comment les syndicats ont-ils qualifié ce programme ?", "words"),
+    ("What kind of company is LexisNexis?", "kind"),
+    ("Quel type d'entreprise est LexisNexis ?", "kind"),
+])
+def test_how_it_was_called_and_what_kind_it_is_are_targets(lexicon, question: str, target: str) -> None:
+    assert target in analyse(question, lexicon).targets
