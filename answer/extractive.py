@@ -179,7 +179,8 @@ class ExtractiveAnswerer:
         around = corpus.stems.get(best.span.passage.passage_id, set())
         passage_coverage = _coverage({w for w, (ts, _) in weights.items() if ts & around}, weights)
         coverage = max(coverage, PASSAGE_DISCOUNT * passage_coverage)
-        if coverage < MIN_COVERAGE:
+        named_with_target = wanted & {"kind", "role"} and best.mentions_entities and best.targets & wanted
+        if coverage < MIN_COVERAGE and not named_with_target:
             return Draft(True, reason="the closest passages do not address what the question asks",
                          considered=[c.span for c in chosen])
         if wanted & {"person", "organization"} and weights and not any(c.covered for c in chosen):

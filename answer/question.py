@@ -74,7 +74,8 @@ _RECORDS_VOCAB = re.compile(
     r"\bawarding office\b|\bmarchés publics\b|\bdossiers de marchés\b|\bawarded\b", re.IGNORECASE)
 _AGGREGATIONS = (
     ("difference", r"\bde combien\b.*\b(?:dépass|de plus|supérieur|excède)|\bhow much (?:more|less|larger|bigger|"
-                   r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b"),
+                   r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b|"
+                   r"\bgap between\b|\bspread between\b"),
     ("total", r"\btotal\b|\bsum\b|\bcombined\b|\badd(?:ing)? up\b|\badditionn|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
     ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros\b|\bplus grande?s?\b|"
             r"\bplus élevée?s?\b|\bplus important(?:e|es|s)?\b|\bmaximum\b"),
@@ -90,7 +91,8 @@ _ENTITY = re.compile(
 _EXCLUDING = (r"(?:apart from|aside from|besides|other than|except(?: for)?|excluding|en dehors d[eu']|hormis|"
               r"à part|outre|excepté|sauf)\s+(?:the\s+|le\s+|la\s+|l['’]\s*|les\s+)?")
 _COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",
-                   "outre", "hormis", "malgré", "pendant", "parmi", "entre", "aside", "other", "than", "except"}
+                   "outre", "hormis", "malgré", "pendant", "parmi", "entre", "aside", "other", "than", "except",
+                   "outside", "inside", "within", "among", "beside", "unlike", "like", "until", "since"}
 _ENTITY_SKIP = {
     "how", "what", "which", "who", "when", "where", "why", "is", "does", "did", "was", "were", "has", "have",
     "according", "combien", "quel", "quelle", "quels", "quelles", "qui", "quand", "où", "pourquoi", "avec",

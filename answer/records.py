@@ -117,6 +117,8 @@ class RecordsAnswerer:
                 picked.append(matching[0])
         if len(picked) != 2:
             picked = self._by_period(question, awards, corpus)
+        if len(picked) != 2 and _asks_extremes(question.text):
+            picked = self._extremes(question, awards, corpus)
         if len(picked) != 2:
             return Draft(True, reason="no two procurement records can be told apart by the names in the question")
         larger, smaller = sorted(picked, key=lambda a: -(a.amount or 0))
@@ -151,6 +153,18 @@ class RecordsAnswerer:
             picked.append(dated[0])
         return picked
 
+    def _extremes(self, question: Question, awards: list[Award], corpus: CorpusView) -> list[Award]:
+        """ "The gap between the largest and the smallest award": among those the question's names and dates keep."""
+        kept = [a for a in awards if a.amount is not None and any(_in_period(r, question) for r, _ in a.records)]
+        for entity in resolve_entities(question.entities, corpus, self.lexicon):
+            if is_generic(entity, corpus, self.lexicon):
+                continue
+            named = [a for a in kept if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
+            kept = named or kept
+        if len(kept) < 2:
+            return []
+        return [max(kept, key=lambda a: a.amount), min(kept, key=lambda a: a.amount)]
+
     def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
         text = corpus.record_text(record)
         if corpus.mentions(text, entity, self.lexicon):
@@ -165,6 +179,14 @@ def _group_awards(rows: list[tuple[Record, str]]) -> list[Award]:
         key = record.award_key if record.amount_kind == "transaction" and record.award_key else f"{pid}"
         grouped.setdefault(key, []).append((record, pid))
     return [Award(tuple(v)) for v in grouped.values()]
+
+
+_LARGEST = re.compile(r"\b(?:largest|biggest|highest|plus gros\w*|plus grand\w*|plus élevé\w*|maximum)\b", re.IGNORECASE)
+_SMALLEST = re.compile(r"\b(?:smallest|lowest|plus petit\w*|plus faible\w*|minimum)\b", re.IGNORECASE)
+
+
+def _asks_extremes(text: str) -> bool:
+    return bool(_LARGEST.search(text) and _SMALLEST.search(text))
 
 
 def _in_period(record: Record, question: Question) -> bool:

@@ -83,3 +83,12 @@ def test_a_reason_given_for_another_administration_is_not_the_asked_ones(demo_do
     asked_right = demo_dossier.ask("Why did the Biden administration suspend ICE's spyware contract with Paragon?")
     assert not asked_right.abstained, asked_right.answer
     assert any("raisons éthiques" in c.quote for c in asked_right.citations)
+
+
+def test_the_gap_between_the_largest_and_smallest_award_is_computed_and_cited(demo_dossier) -> None:
+    from eval.numbers import numbers_match
+
+    answer = demo_dossier.ask("What is the gap between the largest and the smallest Clearview AI award in the records?")
+    assert not answer.abstained, answer.answer
+    assert numbers_match("2.95 million", answer.answer), answer.answer  # 3.75 million - 800,000
+    assert sorted(c.record_id for c in answer.citations) == ["R01", "R03"]

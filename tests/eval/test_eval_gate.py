@@ -14,6 +14,7 @@ DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
 ADVERSARIAL = REPO / "eval" / "datasets" / "adversarial.jsonl"
 PROBE = REPO / "eval" / "datasets" / "probe.jsonl"  # written apart from the code, as a held-out stand-in
 PROBE2 = REPO / "eval" / "datasets" / "probe2.jsonl"  # a second one, written once the first had been tuned on
+PROBE3 = REPO / "eval" / "datasets" / "probe3.jsonl"  # a third, the least tuned on: the most honest numbers
 
 # Floors (--fail-under) and ceilings (--fail-over) per dataset: the numbers the project reaches.
 BARS = {
@@ -23,8 +24,10 @@ BARS = {
                      "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
     "probe": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
                "abstention_recall=0.90"], ["false_refusal_rate=0.08"]),
-    "probe2": (["hit_at_5=0.95", "fact_recall=0.70", "fact_support=1.0", "citation_validity=1.0",
+    "probe2": (["hit_at_5=0.95", "fact_recall=0.80", "fact_support=1.0", "citation_validity=1.0",
                 "abstention_recall=0.90"], ["false_refusal_rate=0.12"]),
+    "probe3": (["hit_at_5=0.90", "fact_recall=0.50", "fact_support=1.0", "citation_validity=1.0",
+                "abstention_recall=0.80"], ["false_refusal_rate=0.30"]),
 }
 
 
@@ -71,6 +74,11 @@ def test_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
 def test_second_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
     results = run_cli(PROBE2, corpus_dir, tmp_path, "probe2")
     assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
+
+
+def test_third_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
+    results = run_cli(PROBE3, corpus_dir, tmp_path, "probe3")
+    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 34
 
 
 def test_a_failing_bar_exits_non_zero(tmp_path: Path, corpus_dir: Path) -> None:
