@@ -85,14 +85,7 @@ class RecordsAnswerer:
             pick = max(priced, key=lambda a: a.amount) if op == "max" else min(priced, key=lambda a: a.amount)
             awards = [pick]
         shown = awards if op == "total" else awards[:MAX_LISTED]
-        evidence: list[Span] = []
-        markers: dict[int, str] = {}
-        for award in shown:
-            numbers = []
-            for _, pid in award.records:
-                evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
-                numbers.append(len(evidence))
-            markers[id(award)] = "".join(f"[{n}]" for n in numbers)
+        evidence, markers = _cite(shown, passage_of)
         draft = Draft(False, evidence=evidence, computed=True, lead=_describe(op, awards, shown, markers, question.language))
         precision = sorted({r.date_precision for a in awards for r, _ in a.records
                             if r.date_precision in ("month", "year")})
@@ -108,27 +101,22 @@ class RecordsAnswerer:
     def _difference(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft:
         """Two awards, each picked out by its own name in the question, and what separates their amounts."""
         awards = _group_awards(list(corpus.records))
+        entities = resolve_entities(question.entities, corpus, self.lexicon)
         picked: list[Award] = []
-        for entity in resolve_entities(question.entities, corpus, self.lexicon):
-            matching = [a for a in awards if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
+        for entity in entities:
+            matching = self._naming(awards, entity, corpus)
             if len(matching) > 1:  # "the Clearview AI contract signed in September 2025": the date says which
-                matching = [a for a in matching if any(_in_period(r, question) for r, _ in a.records)]
+                matching = [a for a in matching if _award_in_period(a, question)]
             if len(matching) == 1 and matching[0] not in picked and matching[0].amount is not None:
                 picked.append(matching[0])
         if len(picked) != 2:
-            picked = self._by_period(question, awards, corpus)
+            picked = self._by_period(question, awards, entities, corpus)
         if len(picked) != 2 and _asks_extremes(question.text):
-            picked = self._extremes(question, awards, corpus)
+            picked = self._extremes(question, awards, entities, corpus)
         if len(picked) != 2:
             return Draft(True, reason="no two procurement records can be told apart by the names in the question")
         larger, smaller = sorted(picked, key=lambda a: -(a.amount or 0))
-        evidence, markers = [], {}
-        for award in (larger, smaller):
-            numbers = []
-            for _, pid in award.records:
-                evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
-                numbers.append(len(evidence))
-            markers[id(award)] = "".join(f"[{n}]" for n in numbers)
+        evidence, markers = _cite([larger, smaller], passage_of)
         gap = format_amount((larger.amount or 0) - (smaller.amount or 0), question.language)
         if question.language == "fr":
             lead = (f"{_line(larger, 'fr')} {markers[id(larger)]} dépasse {_line(smaller, 'fr')} "
@@ -138,32 +126,35 @@ class RecordsAnswerer:
                     f"{markers[id(smaller)]} by {gap}.")
         return Draft(False, evidence=evidence, computed=True, lead=lead)
 
-    def _by_period(self, question: Question, awards: list[Award], corpus: CorpusView) -> list[Award]:
+    def _by_period(self, question: Question, awards: list[Award], entities: list[str],
+                   corpus: CorpusView) -> list[Award]:
         """ "Clearview AI's 2025 award against its 2024 one": one named recipient, two periods, one award each."""
-        named = [a for a in awards if a.amount is not None and any(
-            self._names(r, e, corpus, loose=False) for r, _ in a.records
-            for e in resolve_entities(question.entities, corpus, self.lexicon))]
+        named = {id(a): a for e in entities for a in self._naming(awards, e, corpus) if a.amount is not None}
         month_years = {y for y, _ in question.months}
         periods = [f"{y}-{m:02d}" for y, m in question.months] + [str(y) for y in question.years if y not in month_years]
         picked = []
         for period in dict.fromkeys(periods):
-            dated = [a for a in named if any((r.action_date or "").startswith(period) for r, _ in a.records)]
+            dated = [a for a in awards if id(a) in named
+                     and any((r.action_date or "").startswith(period) for r, _ in a.records)]
             if len(dated) != 1 or dated[0] in picked:
                 return []
             picked.append(dated[0])
         return picked
 
-    def _extremes(self, question: Question, awards: list[Award], corpus: CorpusView) -> list[Award]:
+    def _extremes(self, question: Question, awards: list[Award], entities: list[str],
+                  corpus: CorpusView) -> list[Award]:
         """ "The gap between the largest and the smallest award": among those the question's names and dates keep."""
-        kept = [a for a in awards if a.amount is not None and any(_in_period(r, question) for r, _ in a.records)]
-        for entity in resolve_entities(question.entities, corpus, self.lexicon):
-            if is_generic(entity, corpus, self.lexicon):
-                continue
-            named = [a for a in kept if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
-            kept = named or kept
+        kept = [a for a in awards if a.amount is not None and _award_in_period(a, question)]
+        for entity in entities:
+            if not is_generic(entity, corpus, self.lexicon):
+                kept = self._naming(kept, entity, corpus) or kept
         if len(kept) < 2:
             return []
         return [max(kept, key=lambda a: a.amount), min(kept, key=lambda a: a.amount)]
+
+    def _naming(self, awards: list[Award], entity: str, corpus: CorpusView) -> list[Award]:
+        """The awards one of whose records names ``entity`` in full."""
+        return [a for a in awards if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
 
     def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
         text = corpus.record_text(record)
@@ -187,6 +178,23 @@ _SMALLEST = re.compile(r"\b(?:smallest|lowest|plus petit\w*|plus faible\w*|minim
 
 def _asks_extremes(text: str) -> bool:
     return bool(_LARGEST.search(text) and _SMALLEST.search(text))
+
+
+def _cite(awards: list[Award], passage_of: dict[str, Passage]) -> tuple[list[Span], dict[int, str]]:
+    """Every record of each award as evidence, and each award's citation markers ("[1][2]")."""
+    evidence: list[Span] = []
+    markers: dict[int, str] = {}
+    for award in awards:
+        numbers = []
+        for _, pid in award.records:
+            evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
+            numbers.append(len(evidence))
+        markers[id(award)] = "".join(f"[{n}]" for n in numbers)
+    return evidence, markers
+
+
+def _award_in_period(award: Award, question: Question) -> bool:
+    return any(_in_period(r, question) for r, _ in award.records)
 
 
 def _in_period(record: Record, question: Question) -> bool:

@@ -61,24 +61,12 @@ def test_dev_set_meets_its_bars_and_is_deterministic(tmp_path: Path, corpus_dir:
     assert strip_latency(first) == strip_latency(second)
 
 
-def test_adversarial_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
-    results = run_cli(ADVERSARIAL, corpus_dir, tmp_path, "adversarial")
-    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 20
-
-
-def test_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
-    results = run_cli(PROBE, corpus_dir, tmp_path, "probe")
-    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
-
-
-def test_second_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
-    results = run_cli(PROBE2, corpus_dir, tmp_path, "probe2")
-    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 40
-
-
-def test_third_probe_set_meets_its_bars(tmp_path: Path, corpus_dir: Path) -> None:
-    results = run_cli(PROBE3, corpus_dir, tmp_path, "probe3")
-    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= 34
+@pytest.mark.parametrize("name, dataset, at_least", [
+    ("adversarial", ADVERSARIAL, 20), ("probe", PROBE, 40), ("probe2", PROBE2, 40), ("probe3", PROBE3, 34),
+])
+def test_project_sets_meet_their_bars(tmp_path: Path, corpus_dir: Path, name: str, dataset: Path, at_least: int) -> None:
+    results = run_cli(dataset, corpus_dir, tmp_path, name)
+    assert results["summary"]["n_answerable"] + results["summary"]["n_unanswerable"] >= at_least
 
 
 def test_a_failing_bar_exits_non_zero(tmp_path: Path, corpus_dir: Path) -> None:
