@@ -277,9 +277,7 @@ def filter_records(rows: list[dict[str, Any]], query: str, sort: str) -> list[di
 
 def records_figure(rows: list[dict[str, Any]]) -> Any:
     """Total amount by recipient (bars) and amounts by reported date."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    load_plotting()
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
@@ -312,6 +310,14 @@ def records_figure(rows: list[dict[str, Any]]) -> Any:
     by_date.set_title("Amounts by reported date", fontsize=11)
     by_date.tick_params(axis="x", labelsize=8, rotation=30)
     return fig
+
+
+def load_plotting() -> None:
+    """matplotlib, headless (its import takes ~0.4 s: the records plot and Gradio both need it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401
 
 
 def _money(value: float) -> str:
@@ -667,12 +673,7 @@ def serve(settings: Settings, dossier: Any = None) -> None:
     demo = build_app(dossier)
     url = launch(demo, settings, prevent_thread_lock=True)
     try:
-        # While the engine warms up: Gradio imports matplotlib on its first request, and the records
-        # plot needs it too.
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.figure  # noqa: F401
+        load_plotting()  # while the engine warms up: Gradio's first request would import it otherwise
         dossier.warm_up()
     except BaseException:
         demo.close()
