@@ -36,10 +36,12 @@ from typing import Any
 
 import gradio as gr
 
-from dossier.errors import ConfigError, DossierError
-from dossier.settings import Settings, apply_offline_env, load_settings
-from dossier.types import Answer, Citation, RetrievedItem
-from ingest import SUPPORTED_EXTENSIONS, fold
+from dossier.core.errors import ConfigError, DossierError
+from dossier.core.settings import Settings, apply_offline_env, load_settings
+from dossier.core.types import Answer, Citation, RetrievedItem
+from dossier.core.quantities import format_compact_amount, human_size
+from dossier.ingest import SUPPORTED_EXTENSIONS
+from dossier.core.text import fold
 
 EXAMPLES = [
     "How much was ICE's September 2025 contract with Clearview AI worth?",
@@ -281,7 +283,7 @@ def records_figure(rows: list[dict[str, Any]]) -> Any:
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    money = FuncFormatter(lambda v, _pos: _money(v))
+    money = FuncFormatter(lambda v, _pos: format_compact_amount(v))
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     by_recipient, by_date = fig.subplots(1, 2, width_ratios=[1.15, 1])
     totals: dict[str, float] = {}
@@ -302,7 +304,7 @@ def records_figure(rows: list[dict[str, Any]]) -> Any:
     by_recipient.set_title("Total amount by recipient", fontsize=11)
     by_recipient.tick_params(axis="y", labelsize=8)
     for y, name in enumerate(names):
-        by_recipient.text(totals[name], y, " " + _money(totals[name]), va="center", fontsize=7)
+        by_recipient.text(totals[name], y, " " + format_compact_amount(totals[name]), va="center", fontsize=7)
     by_recipient.margins(x=0.22)
     dates = sorted((d for d in dated if d != "undated")) + (["undated"] if "undated" in dated else [])
     by_date.bar(dates, [dated[d] for d in dates], color="#6366f1")
@@ -318,16 +320,6 @@ def load_plotting() -> None:
 
     matplotlib.use("Agg")
     import matplotlib.figure  # noqa: F401
-
-
-def _money(value: float) -> str:
-    if abs(value) >= 1e9:
-        return f"${value / 1e9:.3g}B"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:.3g}M"
-    if abs(value) >= 1e3:
-        return f"${value / 1e3:.3g}k"
-    return f"${value:,.0f}"
 
 
 # ---- the app ------------------------------------------------------------------------------------
@@ -390,7 +382,7 @@ def build_app(dossier: Any) -> gr.Blocks:
             if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
                 results.append(_row(name, "rejected", detail=f"unsupported file type; upload one of {' '.join(UPLOAD_TYPES)}"))
             elif size > max_upload:
-                results.append(_row(name, "rejected", detail=f"{_size(size)} is over the {_size(max_upload)} upload limit"))
+                results.append(_row(name, "rejected", detail=f"{human_size(size)} is over the {human_size(max_upload)} upload limit"))
             else:
                 uploads_dir.mkdir(parents=True, exist_ok=True)
                 target = uploads_dir / name
@@ -448,7 +440,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         return dossier.describe()
 
     def settings_view() -> dict:
-        serving = {"upload limit": _size(max_upload), "queue size": dossier.settings.queue_max_size,
+        serving = {"upload limit": human_size(max_upload), "queue size": dossier.settings.queue_max_size,
                    "concurrent answers": dossier.settings.concurrency_limit}
         return {**dossier.describe(), **serving}
 
@@ -506,7 +498,7 @@ def build_app(dossier: Any) -> gr.Blocks:
                                                interactive=False, wrap=True, elem_id="documents")
                 with gr.Row(equal_height=False):
                     with gr.Column():
-                        files = gr.File(label=f"Add files ({' '.join(UPLOAD_TYPES)}; up to {_size(max_upload)} each)",
+                        files = gr.File(label=f"Add files ({' '.join(UPLOAD_TYPES)}; up to {human_size(max_upload)} each)",
                                         file_count="multiple", type="filepath",
                                         elem_id="upload-files")
                         upload_button = gr.Button("Add to the index", variant="primary")
@@ -595,10 +587,6 @@ def _safe_name(name: str) -> str:
     return cleaned[:120]
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.3g} MB" if n >= 1_000_000 else f"{n / 1000:.3g} kB"
-
-
 # ---- launching ----------------------------------------------------------------------------------
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
@@ -667,7 +655,7 @@ def serve(settings: Settings, dossier: Any = None) -> None:
     apply_offline_env()
     private_temp_dir()
     if dossier is None:
-        from answer import start_engine
+        from dossier.answer import start_engine
 
         dossier = start_engine(settings)
     demo = build_app(dossier)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["Dossier", "RemoteDossier", "ask", "get_dossier", "start_engine"]
-_HOME = {"Dossier": "answer.service", "ask": "answer.service", "get_dossier": "answer.service",
-         "RemoteDossier": "answer.engine", "start_engine": "answer.engine"}
+_HOME = {"Dossier": "dossier.answer.service", "ask": "dossier.answer.service", "get_dossier": "dossier.answer.service",
+         "RemoteDossier": "dossier.answer.engine", "start_engine": "dossier.answer.engine"}
 
 
 def __getattr__(name: str) -> Any:

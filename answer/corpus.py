@@ -8,10 +8,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from answer.lexicon import Lexicon
-from dossier.types import Passage, Record
-from index.lexical import bilingual_stem
-from ingest import fold
+from dossier.answer.lexicon import Lexicon
+from dossier.core.types import Passage, Record
+from dossier.core.lexical import bilingual_stem
+from dossier.core.text import fold
 
 _NAME = re.compile(r"[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
 _CONNECTORS = {"of", "and", "for", "de", "du", "des", "la", "le", "&", "the"}

@@ -31,9 +31,9 @@ from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any, Callable
 
-from dossier import errors
-from dossier.errors import BackendUnavailable, DossierError
-from dossier.settings import Settings, helper_process_env
+from dossier.core import errors
+from dossier.core.errors import BackendUnavailable, DossierError
+from dossier.core.settings import Settings, helper_process_env
 
 EXPOSED = ("ask", "add", "progress", "remove", "documents", "records", "describe")
 PROGRESS_POLL_S = 0.2
@@ -205,7 +205,7 @@ def start_engine(settings: Settings) -> RemoteDossier:
     address = str(workdir / "engine.sock")
     authkey = secrets.token_bytes(32)
     # Same working directory as the web process: relative paths in settings mean the same place.
-    process = subprocess.Popen([sys.executable, "-m", "answer.engine"], stdin=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "dossier.answer.engine"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE,
                                env=helper_process_env(str(Path(__file__).resolve().parents[1])))
     assert process.stdin is not None
@@ -246,7 +246,7 @@ def _engine_main() -> int:
     sys.stdout = sys.stderr
     threading.Thread(target=_exit_when_web_process_goes, name="dossier-engine-watch", daemon=True).start()
     try:
-        from answer.service import get_dossier
+        from dossier.answer.service import get_dossier
 
         dossier = get_dossier(config["settings"])
         dossier.warm_up()

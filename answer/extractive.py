@@ -10,13 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from answer.corpus import CorpusView, stems_of
-from answer.lexicon import Lexicon
-from answer.numbers import format_amount, quantities, same_value
-from answer.question import MONTHS, Question
-from dossier.types import Passage, ScoredPassage
-from index.lexical import STOPWORDS
-from ingest import fold, sentences
+from dossier.answer.corpus import CorpusView, stems_of
+from dossier.answer.lexicon import Lexicon
+from dossier.core.quantities import MONTH_WORDS, MONTHS, format_amount, quantities, same_value
+from dossier.answer.question import Question
+from dossier.core.types import Passage, ScoredPassage
+from dossier.core.lexical import STOPWORD_SET
+from dossier.core.text import fold, sentences
 
 MIN_COVERAGE = 0.1  # share of the question's weighted content terms the chosen sentences must cover
 # A "which X" answer need not say X when it says nearly everything else the question says.
@@ -47,9 +47,6 @@ _CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|bec
 _NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
 _PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
 _PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
-_MONTH_WORDS = re.compile(r"\b(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
-                          r"décembre|january|february|march|april|may|june|july|august|september|october|"
-                          r"november|december)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -424,7 +421,7 @@ def _states_quantities(folded_text: str, question: Question) -> bool:
         elif not any(same_value(q.value, s.value) for s in stated if s.kind in ("money", "count")):
             return False
     for year, month in question.months:
-        names = [m for m in _MONTH_WORDS.findall(folded_text)]
+        names = [m for m in MONTH_WORDS.findall(folded_text)]
         if not any(_month_number(n) == month for n in names) and not re.search(rf"{year}-{month:02d}", folded_text):
             return False
     return True
@@ -473,9 +470,9 @@ def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipie
         if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
             continue
         first = name.split()[0]
-        if m.start() == 0 and (lexicon.knows(first) or first in STOPWORDS):
+        if m.start() == 0 and (lexicon.knows(first) or first in STOPWORD_SET):
             continue  # a capitalised first word, not a name
-        if _MONTH_WORDS.fullmatch(m[0]) or first in STOPWORDS:
+        if MONTH_WORDS.fullmatch(m[0]) or first in STOPWORD_SET:
             continue
         words = set(name.split())
         if speaks_of_company or words & _ORG_SUFFIX or any(first in r for r in recipients):
@@ -496,12 +493,12 @@ def _targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipien
         found.add("count")
     if "duration" in kinds or re.search(r"\b(?:five|cinq|\d+)[ -](?:year|an)", text, re.IGNORECASE):
         found.add("duration")
-    if "year" in kinds or _MONTH_WORDS.search(text):
+    if "year" in kinds or MONTH_WORDS.search(text):
         found.add("date")
     asked = {fold(e) for e in question.entities}
     for m in _PERSON.finditer(text):
         words = m[0].split()
-        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORDS):
+        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
             words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
         name = " ".join(words)
         if len(words) >= 2 and fold(name) not in asked and not any(

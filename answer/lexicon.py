@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ingest import fold
+from dossier.core.text import fold
 
 LEXICON_PATH = Path(__file__).with_name("lexicon") / "en_fr.tsv"
 

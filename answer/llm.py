@@ -19,15 +19,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from answer.corpus import CorpusView, stems_of
-from answer.extractive import Draft, Span
-from answer.lexicon import Lexicon
-from answer.numbers import quantities, same_value
-from answer.question import Question
-from dossier.errors import BackendUnavailable
-from dossier.types import ScoredPassage
-from index.lexical import STOPWORDS, bilingual_stem
-from ingest import fold, sentences
+from dossier.answer.corpus import CorpusView, stems_of
+from dossier.answer.extractive import Draft, Span
+from dossier.answer.lexicon import Lexicon
+from dossier.core.quantities import quantities, same_value
+from dossier.answer.question import Question
+from dossier.core.errors import BackendUnavailable
+from dossier.core.types import ScoredPassage
+from dossier.core.lexical import STOPWORD_SET, bilingual_stem
+from dossier.core.text import fold, sentences
 
 MAX_PASSAGES = 6  # passages shown to the model
 MAX_REPLY_TOKENS = 600
@@ -86,8 +86,7 @@ _FUNCTION_WORDS = frozenset(
     janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     lundi mardi mercredi jeudi vendredi samedi dimanche
     """.split()
-) | frozenset(STOPWORDS)
-_STOPWORDS = frozenset(STOPWORDS)
+) | STOPWORD_SET
 _WORDS = re.compile(r"\w+")
 _DIGIT_TOKEN = re.compile(r"[\w$€%./:\-]*\d[\w$€%./:\-]*")
 
@@ -446,7 +445,7 @@ def _worth_checking(name: str) -> bool:
 
 
 def _content(word: str) -> bool:
-    return len(word) > 2 and word not in _STOPWORDS and not word.isdigit()
+    return len(word) > 2 and word not in STOPWORD_SET and not word.isdigit()
 
 
 def _contains(text: str, phrase: str) -> bool:

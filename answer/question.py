@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from answer.lexicon import Lexicon
-from answer.numbers import Quantity, quantities
-from index.lexical import STOPWORDS, bilingual_stem
-from ingest import fold
+from dossier.answer.lexicon import Lexicon
+from dossier.core.quantities import MONTHS, Quantity, quantities
+from dossier.core.language import question_language
+from dossier.core.lexical import STOPWORDS, bilingual_stem
+from dossier.core.text import fold
 
 QUESTION_WORDS = {
     "how", "much", "many", "what", "which", "who", "whom", "whose", "when", "where", "why", "does", "did", "do",
@@ -26,17 +27,6 @@ QUESTION_WORDS = {
     "besides", "aside", "except", "excluding", "hormis", "outre", "sauf", "excepté", "chez",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12, "janvier": 1, "février": 2, "mars": 3,
-    "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10,
-    "novembre": 11, "décembre": 12,
-}
-_FRENCH_MARKERS = re.compile(
-    r"\b(quel|quelle|quels|quelles|combien|qui|quand|où|pourquoi|est-ce|les|des|une|avec|dans|pour|sur|"
-    r"a-t-il|a-t-elle|ont|été|entreprise|contrat|selon)\b|[àâçéèêëîïôùûœ]", re.IGNORECASE)
-_ENGLISH_MARKERS = re.compile(r"\b(the|what|which|who|how|when|where|why|did|does|was|with|of|and|is)\b",
-                              re.IGNORECASE)
 
 _TARGETS = (
     ("duration", r"\bhow long\b|\bcombien de temps\b|\bdurée\b|\bover what period\b|\bfor how long\b|"
@@ -133,10 +123,6 @@ class Question:
         return " ".join([self.text, *extra])
 
 
-def detect_language(text: str) -> str:
-    return "fr" if len(_FRENCH_MARKERS.findall(text)) > len(_ENGLISH_MARKERS.findall(text)) else "en"
-
-
 def words_of(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
@@ -153,7 +139,7 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
     full_text = text
     text = asked_part(text)
     folded = fold(text)
-    language = language or detect_language(text)
+    language = language or question_language(text)
     targets = tuple(name for name, pattern in _TARGETS if re.search(pattern, folded))
     named = _entities(text, lexicon)
     excluded = tuple(e for e in named if re.search(_EXCLUDING + re.escape(e), text, re.IGNORECASE))

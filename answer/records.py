@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from answer.corpus import CorpusView
-from answer.extractive import Draft, Span, head_word, is_generic, resolve_entities
-from answer.lexicon import Lexicon
-from answer.numbers import format_amount
-from answer.question import Question
-from dossier.types import Passage, Record
-from ingest import fold
+from dossier.answer.corpus import CorpusView
+from dossier.answer.extractive import Draft, Span, head_word, is_generic, resolve_entities
+from dossier.answer.lexicon import Lexicon
+from dossier.core.quantities import format_amount
+from dossier.answer.question import Question
+from dossier.core.types import Passage, Record
+from dossier.core.text import fold
 
 MAX_LISTED = 15
 

@@ -11,16 +11,16 @@ import threading
 import time
 from typing import Any, Protocol
 
-from answer.corpus import CorpusView
-from answer.extractive import Draft, ExtractiveAnswerer, Span
-from answer.lexicon import Lexicon, default_lexicon
-from answer.question import Question, analyse
-from answer.reasons import in_language
-from answer.records import RecordsAnswerer
-from dossier.errors import ConfigError
-from dossier.settings import Settings, load_settings
-from dossier.types import Answer, Citation, RetrievedItem, ScoredPassage
-from ingest import fold
+from dossier.answer.corpus import CorpusView
+from dossier.answer.extractive import Draft, ExtractiveAnswerer, Span
+from dossier.answer.lexicon import Lexicon, default_lexicon
+from dossier.answer.question import Question, analyse
+from dossier.answer.reasons import in_language
+from dossier.answer.records import RecordsAnswerer
+from dossier.core.errors import ConfigError
+from dossier.core.settings import Settings, load_settings
+from dossier.core.types import Answer, Citation, RetrievedItem, ScoredPassage
+from dossier.core.text import fold
 
 SOURCE_LANGUAGE_NOTE = {
     "en": "The sources are in French; quotes are given in the original.",
@@ -38,7 +38,7 @@ class Dossier:
     """An opened index plus the answerers over it. Cheap to build; models load on first use."""
 
     def __init__(self, settings: Settings, index: Any = None):
-        from index.wiring import open_index
+        from dossier.index import open_index
 
         self.settings = settings
         self.index = index if index is not None else open_index(settings)
@@ -51,7 +51,7 @@ class Dossier:
 
     def answerer(self, name: str) -> Answerer:
         if name not in self.answerers and name == "llm":
-            from answer.llm import build_llm_answerer
+            from dossier.answer.llm import build_llm_answerer
 
             self.answerers["llm"] = build_llm_answerer(self.settings, self.lexicon)
         if name not in self.answerers:

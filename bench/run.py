@@ -70,11 +70,11 @@ def _quality(ranked_lists: list[list], items: list[dict], fold) -> dict:
 
 
 def run_one(name: str, is_default: bool, modes: bool) -> dict:
-    from dossier.settings import apply_offline_env, load_settings
+    from dossier.core.settings import apply_offline_env, load_settings
 
     apply_offline_env()
-    from ingest import fold
-    from index.wiring import open_index
+    from dossier.core.text import fold
+    from dossier.index.wiring import open_index
 
     result: dict = {"embedder": name}
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
@@ -129,7 +129,7 @@ def run_one(name: str, is_default: bool, modes: bool) -> dict:
             }
 
         if is_default:
-            from answer import Dossier
+            from dossier.answer import Dossier
 
             dossier = Dossier(settings, index=index)
             dossier.warm_up()
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if not CORPUS.is_dir() or not DEV.exists():
         print(f"the shared corpus or dev set is missing ({CORPUS}, {DEV})", file=sys.stderr)
         return 2
-    from dossier.settings import OFFLINE_ENV, Settings
+    from dossier.core.settings import OFFLINE_ENV, Settings
 
     default = Settings.model_fields["embedder"].default
     env = {**os.environ, **OFFLINE_ENV}

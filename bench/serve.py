@@ -55,7 +55,7 @@ def main() -> int:
     args = parser.parse_args()
     from gradio_client import Client  # imported before the clock starts: it is the client's cost
 
-    from dossier.settings import OFFLINE_ENV
+    from dossier.core.settings import OFFLINE_ENV
 
     env = {**os.environ, **OFFLINE_ENV}
     workdir = Path(tempfile.mkdtemp(prefix="dossier-bench-serve-"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError
+from dossier.core.errors import DossierError
 
 
 class DatasetError(DossierError, ValueError):

@@ -1,164 +1,17 @@
-"""Numbers as written in English or French prose, normalised so that facts compare as quantities.
+"""Facts compared with answers as quantities: ``numbers_match`` and ``same_quantity``.
 
-``parse_numbers`` finds every numeral with its span: ``3,75 millions de dollars``, ``$3.75 million``,
-``3 750 000 $``, ``5.7M``, ``800 000`` (space, no-break or narrow no-break space thousands separators),
-``8 milliards``, ``12 %``, ``-12,500.50``, ``(1,234)``. Number *words* ("seven", "sept") are not
-parsed: facts spell those out as text alternatives.
-
-Separator rules, since a comma is a French decimal mark and an English thousands mark:
-
-- a comma followed by 1–2 or 4+ digits is a decimal comma: ``3,75`` = 3.75, ``95,9`` = 95.9;
-- a comma followed by exactly 3 digits is a thousands separator (``3,750`` = 3750), unless a French
-  scale phrase follows (``3,750 milliards``, ``3,750 millions de dollars``), which makes it decimal;
-- a single dot is a decimal point (``3.750`` = 3.75); several dot groups are thousands (``1.234.567``),
-  and so is a dot group followed by a decimal comma (``12.500,50``);
-- spaces (including no-break and narrow no-break) only ever separate thousands.
-
-"billion" is the English 10^9 (French "milliard"); the French "billion" (10^12) does not occur in
-reporting that is translated either way, and facts write ``8 billion`` for ``8 milliards``.
+The numerals themselves are read by ``dossier.core.quantities.parse_numbers``, the one number parser.
 """
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
-from decimal import Decimal
 
-_SPACE = "[ \u00a0\u202f]"  # thousands separators and the gap before a scale word or currency
-
-_LITERAL = (
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)"  # 3,750,000 / 12,500.50
-    r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?!\d|\.\d)"  # 1.234.567 / 1.234.567,89
-    r"|\d{1,3}\.\d{3},\d+(?!\d)"  # 12.500,50
-    rf"|\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?!\d)"  # 3 750 000 / 7 500
-    r"|\d+(?:[.,]\d+)?(?!\d)"  # 3,75 / 3.75 / 2019
-)
-
-# Scale words are case-insensitive; abbreviations are case-sensitive ("M", not "m": "3 m" is metres,
-# except after a currency sign, "$3.75m"). Longer alternatives first.
-_SCALE = (
-    r"(?i:thousands?|mille|millions?|milliards?|billions?|trillions?)"
-    r"|Mrds?|Mds?|MM|Mn|mn|Bn|bn|M|B|K|k|m"
-)
-
-_NUMBER_RE = re.compile(
-    r"(?<![\w.,])"  # not glued to a word ("R01", "COVID-19") or to another numeral
-    r"(?P<sign>[-\u2212])?"
-    rf"(?P<prefix>(?:US)?[$€£]{_SPACE}?)?"
-    rf"(?P<literal>{_LITERAL})"
-    rf"(?:{_SPACE}?(?P<scale>{_SCALE})(?![^\W\d_]))?"
-    rf"(?P<suffix>{_SPACE}?(?:%|pour{_SPACE}cent|per{_SPACE}?cent|[$€£]|(?:de{_SPACE}|d')?(?:dollars?|euros?)\b|USD|EUR))?"
-)
-
-_SCALE_EXPONENTS = {
-    "thousand": 3, "thousands": 3, "mille": 3, "k": 3,
-    "million": 6, "millions": 6, "m": 6, "mm": 6, "mn": 6,
-    "billion": 9, "billions": 9, "milliard": 9, "milliards": 9, "b": 9, "bn": 9, "md": 9, "mds": 9, "mrd": 9, "mrds": 9,
-    "trillion": 12, "trillions": 12,
-}
-_FRENCH_SCALES = {"milliard", "milliards", "mille"}
-_PERCENT_ENDINGS = ("%", "cent")
-_COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+from dossier.core.quantities import Number, parse_numbers
+from dossier.core.text import fold
 
 _RELATIVE_TOLERANCE = 1e-9
 # A fact written without a scale word ("3,75") may name millions or billions that the answer spells out.
 _IMPLIED_SCALES = (1e6, 1e9)
-
-
-@dataclass(frozen=True)
-class Number:
-    """One numeral found in a text.
-
-    ``value`` has the scale word and the sign applied; ``mantissa`` is the value as written before the
-    scale word (``3.75`` in ``$3.75 million``); ``scale`` is 1 when no scale word follows.
-    """
-
-    value: float
-    mantissa: float
-    scale: float
-    is_percent: bool
-    parenthesized: bool  # an accounting negative, "(1,234)"
-    start: int
-    end: int
-    text: str
-
-    @property
-    def has_scale_word(self) -> bool:
-        return self.scale != 1
-
-
-def parse_numbers(text: str) -> list[Number]:
-    """Every numeral in ``text``, in order, with normalised values and spans."""
-    return [_to_number(text, match) for match in _NUMBER_RE.finditer(text)]
-
-
-def _to_number(text: str, match: re.Match[str]) -> Number:
-    literal = match["literal"]
-    scale_exponent = _scale_exponent(match)
-    if match["scale"] and not scale_exponent:
-        # "3 m" (metres): the word is not a scale, and whatever followed it is not this number's.
-        end = match.end("literal")
-        suffix = ""
-    else:
-        end = match.end()
-        suffix = match["suffix"] or ""
-    french_scale = bool(scale_exponent) and _is_french_scale_phrase(match["scale"], text[match.end("scale"):])
-    mantissa = _literal_value(literal, comma_group_is_decimal=french_scale)
-    start = match.start()
-    parenthesized = (
-        text[start - 1:start] == "("
-        and text[end:end + 1] == ")"
-        and not scale_exponent
-        and not suffix
-        and _COMMA_GROUPED.fullmatch(literal) is not None
-    )
-    if match["sign"] or parenthesized:
-        mantissa = -mantissa
-    if parenthesized:
-        start, end = start - 1, end + 1
-    scale = Decimal(10) ** scale_exponent
-    return Number(
-        value=float(mantissa * scale),
-        mantissa=float(mantissa),
-        scale=float(scale),
-        is_percent=suffix.strip().endswith(_PERCENT_ENDINGS),
-        parenthesized=parenthesized,
-        start=start,
-        end=end,
-        text=text[start:end],
-    )
-
-
-def _scale_exponent(match: re.Match[str]) -> int:
-    """Power of ten named by the scale word after the literal; 0 when there is none."""
-    word = match["scale"]
-    if word is None or (word == "m" and not match["prefix"]):
-        return 0
-    return _SCALE_EXPONENTS[word.casefold()]
-
-
-def _is_french_scale_phrase(scale_word: str, following: str) -> bool:
-    if scale_word.casefold() in _FRENCH_SCALES:
-        return True
-    # "millions" is shared by both languages; "millions de dollars" is French.
-    return scale_word.casefold() == "millions" and re.match(rf"{_SPACE}?(?:de{_SPACE}|d')", following) is not None
-
-
-def _literal_value(literal: str, *, comma_group_is_decimal: bool) -> Decimal:
-    compact = re.sub(_SPACE, "", literal)
-    if _COMMA_GROUPED.fullmatch(compact):
-        if comma_group_is_decimal and re.fullmatch(r"\d{1,3},\d{3}", compact):
-            return Decimal(compact.replace(",", "."))
-        return Decimal(compact.replace(",", ""))
-    if "." in compact and "," in compact:  # 1.234.567,89 / 12.500,50
-        return Decimal(compact.replace(".", "").replace(",", "."))
-    if compact.count(".") > 1:  # 1.234.567
-        return Decimal(compact.replace(".", ""))
-    return Decimal(compact.replace(",", "."))
-
-
-# ----------------------------------------------------------------------------------------------------
-# Matching a fact against an answer
 
 
 def numbers_match(fact_text: str, answer_text: str) -> bool:
@@ -216,10 +69,6 @@ def _pieces_between(text: str, numbers: list[Number]) -> list[str]:
 
 
 def _aligned(fact_numbers: list[Number], fact_pieces: list[str], answer_numbers: list[Number], answer: str) -> bool:
-    # fold is defined once, in scoring (the README's definition); imported here lazily because
-    # scoring imports this module.
-    from eval.scoring import fold
-
     if not all(same_quantity(f, a) for f, a in zip(fact_numbers, answer_numbers)):
         return False
     answer_pieces = _pieces_between(answer, answer_numbers)

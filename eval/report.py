@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.dataset import EvalItem
-from eval.scoring import ItemScore, answer_latency_ms, breakdown, record_reference
+from dossier.eval.dataset import EvalItem
+from dossier.eval.scoring import ItemScore, answer_latency_ms, breakdown, record_reference
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError
-from dossier.settings import Settings
-from eval.dataset import load_dataset
-from eval.report import plot_against_baseline, render_report, result_entry
-from eval.scoring import answer_latency_ms, score_item, summarize
+from dossier.core.errors import DossierError
+from dossier.core.settings import Settings
+from dossier.eval.dataset import load_dataset
+from dossier.eval.report import plot_against_baseline, render_report, result_entry
+from dossier.eval.scoring import answer_latency_ms, score_item, summarize
 
 LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
 
 
 def run_eval(dataset: Path, settings: Settings, corpus: Path | None = None, answerer: str | None = None) -> dict[str, Any]:
-    from answer import Dossier
+    from dossier.answer import Dossier
 
     items = load_dataset(dataset)
     with tempfile.TemporaryDirectory(prefix="dossier-eval-") as tmp:

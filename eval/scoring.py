@@ -2,7 +2,7 @@
 
 The rules are those of the eval README (``../shared/eval/README.md``): folded text comparison,
 number-aware facts, retrieval relevance by evidence span or record, fact support by cited passages,
-citation validity, abstention. An answer is the JSON of ``dossier.types.Answer.to_dict()``; records
+citation validity, abstention. An answer is the JSON of ``dossier.core.types.Answer.to_dict()``; records
 are ``Record.to_dict()`` keyed by ``record_id``.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from eval.numbers import numbers_match, parse_numbers
-from ingest import fold
+from dossier.eval.numbers import numbers_match, parse_numbers
+from dossier.core.text import fold
 
 RETRIEVAL_DEPTH = 5  # hit@5, recall@5
 RECIPROCAL_RANK_DEPTH = 10  # MRR@10

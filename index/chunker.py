@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from dossier.types import Chunk
+from dossier.core.types import Chunk
 
 CHUNKER_VERSION = "sent3"  # bumped when chunk boundaries change, so old vectors are never reused
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from dossier.errors import BackendUnavailable
+from dossier.core.errors import BackendUnavailable
 
 
 RECENT_QUERIES = 256

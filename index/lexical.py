@@ -1,48 +1,16 @@
-"""BM25 over the same passages as Chroma, with French and English stemming, persisted beside it.
-
-Language-aware without a language switch: every token goes through the English then the French
-Snowball stemmer and loses its accents, so "contrats"/"contrat" and "searches"/"search" meet, and
-the query side is stemmed the same way whatever its language.
-"""
+"""BM25 over the same passages as Chroma, with the bilingual stemming of ``dossier.core.lexical``,
+persisted beside it."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
-STOPWORDS = sorted(set(STOPWORDS_EN) | set(STOPWORDS_FRENCH))
-# Words (and French elisions, split off by the token pattern) that say nothing about the topic.
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-_english = Stemmer.Stemmer("english")
-_french = Stemmer.Stemmer("french")
-
-
-@lru_cache(maxsize=200_000)
-def bilingual_stem(word: str) -> str:
-    stem = _french.stemWord(_english.stemWord(word))
-    return "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
-
-
-class BilingualStemmer:
-    """The stemmer interface bm25s expects (``stemWords`` over a list), applying ``bilingual_stem``."""
-
-    def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - PyStemmer's name
-        return [bilingual_stem(w) for w in words]
-
-    def stemWord(self, word: str) -> str:  # noqa: N802
-        return bilingual_stem(word)
-
-
-STEMMER = BilingualStemmer()
+from dossier.core.lexical import STEMMER, STOPWORDS, TOKEN_PATTERN
 
 
 def build_bm25(nodes: list[TextNode], top_k: int) -> BM25Retriever | None:
@@ -53,7 +21,7 @@ def build_bm25(nodes: list[TextNode], top_k: int) -> BM25Retriever | None:
         nodes=nodes,
         similarity_top_k=min(top_k, len(nodes)),
         stemmer=STEMMER,
-        language=STOPWORDS,
+        language=list(STOPWORDS),
         token_pattern=TOKEN_PATTERN,
     )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from dossier.errors import IndexLocked
+from dossier.core.errors import IndexLocked
 
 
 class WriterLock:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import IndexCorrupt
-from dossier.types import Document, Passage, Record
+from dossier.core.errors import IndexCorrupt
+from dossier.core.types import Document, Passage, Record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -17,15 +17,16 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
-from dossier.errors import ConfigError, DossierError, RejectedInput
-from dossier.types import Document, Passage, Record, ScoredPassage
-from index.chunker import chunk_text
-from index.embedders import EmbedderSpec
-from index.lexical import BM25Store, build_bm25
-from index.lock import WriterLock
-from index.registry import DocumentSummary, Registry
-from index.retrieval import HybridRetriever
-from ingest import IngestLimits, Rejection, collect_files, find_near_duplicates, load_document, sentences
+from dossier.core.errors import ConfigError, DossierError, RejectedInput
+from dossier.core.types import Document, Passage, Record, ScoredPassage
+from dossier.index.chunker import chunk_text
+from dossier.index.embedders import EmbedderSpec
+from dossier.index.lexical import BM25Store, build_bm25
+from dossier.index.lock import WriterLock
+from dossier.index.registry import DocumentSummary, Registry
+from dossier.index.retrieval import HybridRetriever
+from dossier.ingest import IngestLimits, Rejection, collect_files, find_near_duplicates, load_document
+from dossier.core.text import sentences
 
 ProgressCallback = Callable[[int, int, str], None]
 

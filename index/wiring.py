@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from dossier.errors import BackendUnavailable, ConfigError
-from dossier.settings import Settings, apply_offline_env
-from index.chunker import CHUNKER_VERSION
-from index.embedders import build_embedder
-from index.registry import Registry
-from index.service import DossierIndex
-from ingest import IngestLimits
+from dossier.core.errors import BackendUnavailable, ConfigError
+from dossier.core.settings import Settings, apply_offline_env
+from dossier.index.chunker import CHUNKER_VERSION
+from dossier.index.embedders import build_embedder
+from dossier.index.registry import Registry
+from dossier.index.service import DossierIndex
+from dossier.ingest import IngestLimits
 
 
 def collection_name(embedder_identity: str, chunk_tokens: int) -> str:

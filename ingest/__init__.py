@@ -3,11 +3,10 @@
 Everything here is stdlib plus parsing libraries, imported lazily inside the readers, so importing
 ``ingest`` is cheap and never pulls in the index, the answerer or any model.
 """
-from ingest.files import SUPPORTED_EXTENSIONS, Rejection, collect_files
-from ingest.identity import content_hash, document_id, find_near_duplicates, near_duplicate
-from ingest.limits import IngestLimits
-from ingest.loader import load_document, load_documents
-from ingest.text import fold, normalise_text, sentences
+from dossier.ingest.files import SUPPORTED_EXTENSIONS, Rejection, collect_files
+from dossier.ingest.identity import content_hash, document_id, find_near_duplicates, near_duplicate
+from dossier.ingest.limits import IngestLimits
+from dossier.ingest.loader import load_document, load_documents
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -17,10 +16,7 @@ __all__ = [
     "content_hash",
     "document_id",
     "find_near_duplicates",
-    "fold",
     "load_document",
     "load_documents",
     "near_duplicate",
-    "normalise_text",
-    "sentences",
 ]

@@ -13,23 +13,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import RejectedInput
-from dossier.types import Document
+from dossier.core.errors import RejectedInput
+from dossier.core.types import Document
 
-from ingest.dates import normalise_published
-from ingest.decode import decode_bytes
-from ingest.identity import content_hash, document_id
-from ingest.limits import IngestLimits
-from ingest.metadata import (
+from dossier.core.dates import normalise_published
+from dossier.ingest.decode import decode_bytes
+from dossier.ingest.identity import content_hash, document_id
+from dossier.ingest.limits import IngestLimits
+from dossier.core.language import detect_language
+from dossier.ingest.metadata import (
     ArticleMeta,
-    detect_language,
     heading_title,
     meta_from_mapping,
     read_sidecar,
     split_front_matter,
     title_from_filename,
 )
-from ingest.text import normalise_text
+from dossier.core.text import normalise_text
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import codecs
 import re
 from pathlib import Path
 
-from dossier.errors import RejectedInput
+from dossier.core.errors import RejectedInput
 
 # Checked longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
 _BOMS = (

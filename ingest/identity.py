@@ -10,9 +10,9 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from dossier.types import Document
+from dossier.core.types import Document
 
-from ingest.text import fold
+from dossier.core.text import fold
 
 ID_LENGTH = 16
 SHINGLE_WORDS = 5

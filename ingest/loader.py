@@ -5,13 +5,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from dossier.errors import RejectedInput
-from dossier.types import Document
+from dossier.core.errors import RejectedInput
+from dossier.core.types import Document
 
-from ingest.articles import ARTICLE_EXTENSIONS, load_article
-from ingest.files import Rejection, find_files, is_supported
-from ingest.limits import IngestLimits, human_cap, human_size
-from ingest.procurement import load_records
+from dossier.ingest.articles import ARTICLE_EXTENSIONS, load_article
+from dossier.ingest.files import Rejection, find_files, is_supported
+from dossier.ingest.limits import IngestLimits, human_cap, human_size
+from dossier.ingest.procurement import load_records
 
 _DEFAULT_LIMITS = IngestLimits()
 

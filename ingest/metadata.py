@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import RejectedInput
+from dossier.core.errors import RejectedInput
 
-from ingest.dates import normalise_published
+from dossier.core.dates import normalise_published
 
 # Accepted spellings of each field in front matter and sidecars (lowercased keys).
 _FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -26,8 +26,6 @@ _FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "language": ("language", "lang"),
 }
 SIDECAR_SUFFIX = ".meta.json"
-_MIN_LANGUAGE_LETTERS = 40  # below this langdetect's guess is noise
-_LANGUAGE_SAMPLE_CHARS = 5_000
 _MAX_HEADING_CHARS = 120
 
 
@@ -151,12 +149,6 @@ def title_from_filename(path: Path) -> str:
     words = re.sub(r"[-_\s]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else path.name
 
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code guessed by langdetect (seeded, so deterministic); None for too little text."""
-    sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    if sum(char.isalpha() for char in sample) < _MIN_LANGUAGE_LETTERS:
-        return None
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 

@@ -15,14 +15,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.errors import RejectedInput
-from dossier.types import AmountKind, Document, Record
+from dossier.core.errors import RejectedInput
+from dossier.core.types import AmountKind, Document, Record
 
-from ingest.dates import parse_date
-from ingest.decode import decode_bytes
-from ingest.identity import content_hash, document_id
-from ingest.limits import IngestLimits
-from ingest.metadata import title_from_filename
+from dossier.core.dates import parse_date
+from dossier.ingest.decode import decode_bytes
+from dossier.ingest.identity import content_hash, document_id
+from dossier.ingest.limits import IngestLimits
+from dossier.ingest.metadata import title_from_filename
 
 # Typed Record fields and the header names that fill them, best first (case-insensitive).
 _COLUMN_CANDIDATES: dict[str, tuple[str, ...]] = {

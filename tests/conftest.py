@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.settings import OFFLINE_ENV
+from dossier.core.settings import OFFLINE_ENV
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
@@ -73,8 +73,8 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def demo_dossier(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
     """A real index of the demo corpus (embedded Chroma, the packaged MiniLM), shared by read-only tests."""
-    from answer import Dossier
-    from dossier.settings import load_settings
+    from dossier.answer import Dossier
+    from dossier.core.settings import load_settings
 
     settings = load_settings({"index": tmp_path_factory.mktemp("demo-index"), "profile": "test"}, environ={})
     dossier = Dossier(settings)

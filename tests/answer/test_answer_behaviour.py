@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from answer import Dossier
-from dossier.settings import load_settings
-from eval.numbers import numbers_match
+from dossier.answer import Dossier
+from dossier.core.settings import load_settings
+from dossier.eval.numbers import numbers_match
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "answer"
 
@@ -99,7 +99,7 @@ def test_answer_json_has_the_documented_shape(dossier: Dossier) -> None:
 
 
 def test_sentences_are_also_ranked_by_meaning_with_stable_scores(dossier: Dossier) -> None:
-    from ingest import sentences
+    from dossier.core.text import sentences
 
     passage = next(p for p in dossier.index.registry.passages() if "visages" in p.text)
     spans = [(passage.passage_id, s, e, passage.text[s:e]) for s, e in sentences(passage.text)]
@@ -113,7 +113,7 @@ def test_sentences_are_also_ranked_by_meaning_with_stable_scores(dossier: Dossie
 def test_article_sentences_are_embedded_at_ingest_and_a_broken_cache_is_rebuilt(dossier: Dossier) -> None:
     import numpy as np
 
-    from ingest import sentences
+    from dossier.core.text import sentences
 
     index = dossier.index
     [saved] = Path(index.directory).glob("sentence-vectors-*.npz")

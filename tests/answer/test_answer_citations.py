@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.numbers import numbers_match
+from dossier.eval.numbers import numbers_match
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev.jsonl"
 GLOSS = re.compile(r"^(?P<value>[^\n“«\[]{1,40}) \[(?P<n>\d+)\]\.$", re.MULTILINE)  # "$3.75 million [1]."
@@ -41,10 +41,10 @@ def test_citations_and_glosses_are_backed_by_what_they_point_at(demo_dossier) ->
 
 
 def test_a_gloss_points_at_the_quote_that_states_it() -> None:
-    from answer.extractive import Span, _gloss
-    from answer.lexicon import default_lexicon
-    from answer.question import analyse
-    from dossier.types import Passage
+    from dossier.answer.extractive import Span, _gloss
+    from dossier.answer.lexicon import default_lexicon
+    from dossier.answer.question import analyse
+    from dossier.core.types import Passage
 
     text = "Paragon makes the spyware. In September 2024 ICE signed a $2 million contract for it."
     passage = Passage("p-1", "d", "text", text, "a.txt", "A", "en", 0, len(text))
@@ -55,7 +55,7 @@ def test_a_gloss_points_at_the_quote_that_states_it() -> None:
 
 
 def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years(demo_dossier) -> None:
-    from eval.numbers import numbers_match
+    from dossier.eval.numbers import numbers_match
 
     answer = demo_dossier.ask("De combien l'attribution Clearview AI de 2025 dépasse-t-elle celle de 2024 "
                               "dans les registres ?")
@@ -68,7 +68,7 @@ def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years
 
 
 def test_by_how_much_is_computed_from_the_records_the_names_and_date_pick(demo_dossier) -> None:
-    from eval.numbers import numbers_match
+    from dossier.eval.numbers import numbers_match
 
     answer = demo_dossier.ask("By how much did the Clearview AI contract of September 2025 exceed the Paragon "
                               "Solutions spyware deal?")
@@ -86,7 +86,7 @@ def test_a_reason_given_for_another_administration_is_not_the_asked_ones(demo_do
 
 
 def test_the_gap_between_the_largest_and_smallest_award_is_computed_and_cited(demo_dossier) -> None:
-    from eval.numbers import numbers_match
+    from dossier.eval.numbers import numbers_match
 
     answer = demo_dossier.ask("What is the gap between the largest and the smallest Clearview AI award in the records?")
     assert not answer.abstained, answer.answer

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import BackendUnavailable, ConfigError, RejectedInput
-from dossier.settings import load_settings
+from dossier.core.errors import BackendUnavailable, ConfigError, RejectedInput
+from dossier.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = [
@@ -41,7 +41,7 @@ def _comparable(answer) -> dict:
 
 @pytest.fixture(scope="module")
 def engine(demo_dossier, tmp_path_factory):
-    from answer import start_engine
+    from dossier.answer import start_engine
 
     index = _copy_index(Path(demo_dossier.settings.index), tmp_path_factory.mktemp("engine") / "index")
     settings = load_settings({"index": index, "profile": "test"}, environ={})
@@ -82,13 +82,13 @@ def test_engine_ingests_with_progress_and_removes(engine, tmp_path: Path) -> Non
 def test_errors_raised_in_the_engine_arrive_with_their_kind(engine) -> None:
     with pytest.raises(Exception) as raised:
         engine.remove("no-such-document")
-    assert type(raised.value).__module__ == "dossier.errors", raised.value
+    assert type(raised.value).__module__ == "dossier.core.errors", raised.value
     rejected = pickle.loads(pickle.dumps(RejectedInput("a/b.csv", "malformed CSV")))
     assert (rejected.path, rejected.reason, str(rejected)) == ("a/b.csv", "malformed CSV", "a/b.csv: malformed CSV")
 
 
 def test_an_index_the_engine_cannot_open_fails_start_up_with_the_reason(demo_dossier, tmp_path: Path) -> None:
-    from answer import start_engine
+    from dossier.answer import start_engine
 
     index = _copy_index(Path(demo_dossier.settings.index), tmp_path / "index")
     settings = load_settings({"index": index, "profile": "test", "embedder": "usem3"}, environ={})
@@ -101,7 +101,7 @@ def test_an_index_the_engine_cannot_open_fails_start_up_with_the_reason(demo_dos
 
 
 def test_a_stopped_engine_is_reported_as_unavailable(demo_dossier, tmp_path: Path) -> None:
-    from answer import start_engine
+    from dossier.answer import start_engine
 
     index = _copy_index(Path(demo_dossier.settings.index), tmp_path / "index")
     remote = start_engine(load_settings({"index": index, "profile": "test"}, environ={}))
@@ -117,8 +117,8 @@ def test_the_engine_exits_when_its_web_process_is_killed(demo_dossier, tmp_path:
     index = _copy_index(Path(demo_dossier.settings.index), tmp_path / "index")
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
-        from answer import start_engine
-        from dossier.settings import load_settings
+        from dossier.answer import start_engine
+        from dossier.core.settings import load_settings
         engine = start_engine(load_settings({{"index": {str(index)!r}, "profile": "test"}}, environ={{}}))
         engine.wait_ready()
         print(engine._process.pid, flush=True)

@@ -11,13 +11,13 @@ import socket
 import pytest
 from fake_llm_server import FakeLLMServer, last_message
 
-from answer.corpus import CorpusView
-from answer.lexicon import default_lexicon
-from answer.llm import LLMAnswerer, build_llm_answerer
-from answer.question import analyse
-from dossier.errors import BackendUnavailable
-from dossier.settings import load_settings
-from dossier.types import Passage, ScoredPassage
+from dossier.answer.corpus import CorpusView
+from dossier.answer.lexicon import default_lexicon
+from dossier.answer.llm import LLMAnswerer, build_llm_answerer
+from dossier.answer.question import analyse
+from dossier.core.errors import BackendUnavailable
+from dossier.core.settings import load_settings
+from dossier.core.types import Passage, ScoredPassage
 
 P1 = Passage(
     passage_id="a1:0", document_id="a1", kind="text", source="paragon.txt", title="ICE et Paragon",
@@ -272,7 +272,7 @@ def test_ollama_backend_builds_without_contacting_the_server(tmp_path):
 
 # ---- records: dates and codes are checked as the record writes them -----------------------------
 def test_a_record_supports_its_amount_and_iso_date_but_not_an_invented_code(tmp_path):
-    from dossier.types import Record
+    from dossier.core.types import Record
 
     record = Record(record_id="R01", source_document="awards.csv", row_number=2,
                     recipient="PARAGON SOLUTIONS US INC", agency="Department of Homeland Security",

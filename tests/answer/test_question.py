@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from answer.lexicon import default_lexicon
-from answer.question import analyse
+from dossier.answer.lexicon import default_lexicon
+from dossier.answer.question import analyse
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from answer.reasons import in_language
+from dossier.answer.reasons import in_language
 
 ANSWER = Path(__file__).resolve().parents[2] / "answer"
 

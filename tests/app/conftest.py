@@ -46,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     """The real app over a fresh index of the demo corpus, launched without blocking; yields its URL."""
     if not CORPUS.is_dir():
         pytest.skip(f"the shared demo corpus is not beside the checkout ({CORPUS})")
-    from dossier.settings import apply_offline_env, load_settings
+    from dossier.core.settings import apply_offline_env, load_settings
 
     apply_offline_env()
     upload_dir = tmp_path_factory.mktemp("gradio-uploads")
@@ -54,8 +54,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     previous_temp = os.environ.get("GRADIO_TEMP_DIR")
     os.environ["GRADIO_TEMP_DIR"] = str(upload_dir)
 
-    import app
-    from answer import get_dossier
+    from dossier import app
+    from dossier.answer import get_dossier
 
     port = free_port()
     settings = load_settings(

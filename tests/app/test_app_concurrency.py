@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from app import EXAMPLES
+from dossier.app import EXAMPLES
 
 QUESTIONS = [
     *EXAMPLES,  # the six example questions the chat offers, then fourteen more

@@ -1,8 +1,8 @@
 """What the chat shows is escaped: documents may carry markup, scripts or injection text."""
 from __future__ import annotations
 
-import app
-from dossier.types import Answer, Citation, RetrievedItem
+from dossier import app
+from dossier.core.types import Answer, Citation, RetrievedItem
 
 HOSTILE = 'Intro <script>alert("x")</script> and <img src=x onerror=alert(1)> then the fact: ACME won $3 million. End.'
 QUOTE = "ACME won $3 million."

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.dataset import load_dataset
-from eval.scoring import fact_in_text, fold, record_reference
+from dossier.eval.dataset import load_dataset
+from dossier.eval.scoring import fact_in_text, fold, record_reference
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"

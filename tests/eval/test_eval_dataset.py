@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from dossier.errors import DossierError
-from eval.dataset import DatasetError, EvalItem, load_dataset
+from dossier.core.errors import DossierError
+from dossier.eval.dataset import DatasetError, EvalItem, load_dataset
 
 GOOD = {"id": "x-1", "question": "How much?", "lang": "en", "answerable": True, "answer": "$3.75 million",
         "facts": [["3,75", "3.75"]], "sources": ["a.txt"], "evidence": ["3,75 millions"]}

@@ -1,7 +1,7 @@
 """Numbers written in English and French: parsing and quantity matching."""
 import pytest
 
-from eval.numbers import numbers_match, parse_numbers, same_quantity
+from dossier.eval.numbers import numbers_match, parse_numbers, same_quantity
 
 
 def values(text: str) -> list[float]:

@@ -1,7 +1,7 @@
 """The Markdown report and the PNG chart, from a small hand-made results file."""
-from eval.dataset import EvalItem
-from eval.report import plot_against_baseline, render_report, result_entry
-from eval.scoring import score_item, summarize
+from dossier.eval.dataset import EvalItem
+from dossier.eval.report import plot_against_baseline, render_report, result_entry
+from dossier.eval.scoring import score_item, summarize
 
 PASSAGE_TEXT = "En septembre 2025, ICE a signé un contrat de 3,75 millions de dollars avec Clearview AI."
 PASSAGE = {"rank": 1, "passage_id": "p:1", "source": "arsenal.fr.txt", "record_id": None, "text": PASSAGE_TEXT,

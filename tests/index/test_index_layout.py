@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.errors import ConfigError
-from index.wiring import collection_name
+from dossier.core.errors import ConfigError
+from dossier.index.wiring import collection_name
 
 
 def test_collection_names_differ_by_embedder_and_chunk_size(embedder_of):

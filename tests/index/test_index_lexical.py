@@ -1,7 +1,8 @@
 """BM25: persisted per generation, reloaded without a rebuild; French and English stems meet."""
 from __future__ import annotations
 
-from index import lexical
+from dossier.core.lexical import bilingual_stem
+from dossier.index import lexical
 
 
 def test_a_new_index_over_the_same_directory_loads_the_persisted_bm25(tmp_path, articles_dir, make_index,
@@ -13,7 +14,7 @@ def test_a_new_index_over_the_same_directory_loads_the_persisted_bm25(tmp_path, 
     def no_rebuild(*args, **kwargs):
         raise AssertionError("BM25 was rebuilt instead of loaded from disk")
 
-    monkeypatch.setattr("index.service.build_bm25", no_rebuild)
+    monkeypatch.setattr("dossier.index.service.build_bm25", no_rebuild)
     reopened = make_index(tmp_path / "idx")
     assert [h.passage.passage_id for h in reopened.retrieve("Clearview", "clearview", 5)] == expected
     assert reopened._bm25 is not None
@@ -22,9 +23,9 @@ def test_a_new_index_over_the_same_directory_loads_the_persisted_bm25(tmp_path, 
 def test_english_query_meets_french_stems(tmp_path, make_index):
     # Plurals and accents fold within each language; "contracts"/"contrats" differ by a letter, so the
     # English query reaches the French passage through the dense side of the hybrid retrieval.
-    assert lexical.bilingual_stem("contrats") == lexical.bilingual_stem("contrat")
-    assert lexical.bilingual_stem("contracts") == lexical.bilingual_stem("contract")
-    assert lexical.bilingual_stem("sociétés") == lexical.bilingual_stem("societe")
+    assert bilingual_stem("contrats") == bilingual_stem("contrat")
+    assert bilingual_stem("contracts") == bilingual_stem("contract")
+    assert bilingual_stem("sociétés") == bilingual_stem("societe")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "fr.txt").write_text("L'agence a signé plusieurs contrats avec la société Quintessa pour la "

@@ -12,7 +12,7 @@ ICE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "usaspending"
 def test_usaspending_rows_become_records(tmp_path, make_index, vector_ids, monkeypatch):
     if not ICE.exists():
         pytest.skip(f"{ICE} is absent")
-    from index.embedders import SentenceTransformerEmbedding
+    from dossier.index.embedders import SentenceTransformerEmbedding
 
     # What is under test is one record and one passage per row, not the encoder: a constant vector
     # keeps 720 rows from costing half a minute of MiniLM (the other tests embed for real).

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from dossier.errors import IndexLocked
-from index.registry import Registry
+from dossier.core.errors import IndexLocked
+from dossier.index.registry import Registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import load_document
+from dossier.ingest import load_document
 
 
 def test_plain_text_article(fixtures: Path) -> None:

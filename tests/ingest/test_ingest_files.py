@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import Rejection, collect_files, load_documents
+from dossier.ingest import Rejection, collect_files, load_documents
 
 
 def make_tree(root: Path, fixtures: Path) -> Path:

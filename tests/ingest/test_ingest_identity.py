@@ -5,7 +5,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from ingest import content_hash, document_id, find_near_duplicates, load_document, near_duplicate
+from dossier.ingest import content_hash, document_id, find_near_duplicates, load_document, near_duplicate
 
 
 def test_content_hash_and_id() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import load_document
-from ingest.dates import parse_date
-from ingest.procurement import parse_amount
+from dossier.ingest import load_document
+from dossier.core.dates import parse_date
+from dossier.ingest.procurement import parse_amount
 
 
 def test_demo_csv(corpus: Path) -> None:

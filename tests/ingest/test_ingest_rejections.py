@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import RejectedInput
-from ingest import IngestLimits, load_document
+from dossier.core.errors import RejectedInput
+from dossier.ingest import IngestLimits, load_document
 
 
 def rejection(path: Path, limits: IngestLimits = IngestLimits()) -> RejectedInput:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import fold, normalise_text, sentences
+from dossier.core.text import fold, normalise_text, sentences
 
 
 def test_fold() -> None:

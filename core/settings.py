@@ -97,7 +97,7 @@ def load_settings(
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     profile = given.get("profile") or environ.get("DOSSIER_PROFILE") or "default"
     if profile not in PROFILES:
-        from dossier.errors import ConfigError
+        from dossier.core.errors import ConfigError
 
         raise ConfigError(f"unknown settings profile {profile!r}; choose one of {sorted(PROFILES)}")
     env_values = {

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError
-from dossier.settings import Settings, apply_offline_env, load_settings
+from dossier.core.errors import DossierError
+from dossier.core.settings import Settings, apply_offline_env, load_settings
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dossier(settings: Settings) -> Any:
-    from answer import get_dossier
+    from dossier.answer import get_dossier
 
     return get_dossier(settings)
 
@@ -214,11 +214,11 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from answer import start_engine
+    from dossier.answer import start_engine
 
     engine = start_engine(settings)  # opens the index and loads the models while Gradio imports
     try:
-        import app
+        from dossier import app
 
         app.serve(settings, engine)
     finally:
@@ -227,7 +227,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.run import check_bars, parse_bars, run_eval, write_results
+    from dossier.eval import check_bars, parse_bars, run_eval, write_results
 
     under, over = parse_bars(args.fail_under), parse_bars(args.fail_over)
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dossier.types import DatePrecision
+from dossier.core.types import DatePrecision
 
 _ISO_DAY = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"

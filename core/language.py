@@ -1,0 +1,38 @@
+"""Which language a text is in: English or French for a question, any ISO 639-1 code for a document.
+
+Two methods because the two texts differ: langdetect needs a paragraph to be reliable, while a
+question is a dozen words, often carrying names from the other language, so there the function
+words and accents of each language are counted.
+"""
+from __future__ import annotations
+
+import re
+
+_MIN_LANGUAGE_LETTERS = 40  # below this langdetect's guess is noise
+_LANGUAGE_SAMPLE_CHARS = 5000
+
+_FRENCH_MARKERS = re.compile(
+    r"\b(quel|quelle|quels|quelles|combien|qui|quand|où|pourquoi|est-ce|les|des|une|avec|dans|pour|sur|"
+    r"a-t-il|a-t-elle|ont|été|entreprise|contrat|selon)\b|[àâçéèêëîïôùûœ]", re.IGNORECASE)
+_ENGLISH_MARKERS = re.compile(r"\b(the|what|which|who|how|when|where|why|did|does|was|with|of|and|is)\b",
+                              re.IGNORECASE)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of a document, guessed by langdetect (seeded, so deterministic); None for too little text."""
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    if sum(char.isalpha() for char in sample) < _MIN_LANGUAGE_LETTERS:
+        return None
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return detect(sample)
+    except LangDetectException:
+        return None
+
+
+def question_language(text: str) -> str:
+    """``fr`` or ``en`` for a short question, by counting each language's function words and accents."""
+    return "fr" if len(_FRENCH_MARKERS.findall(text)) > len(_ENGLISH_MARKERS.findall(text)) else "en"
