@@ -22,6 +22,12 @@ def stems_of(folded_text: str) -> set[str]:
     return {bilingual_stem(w) for w in _WORD.findall(folded_text)}
 
 
+@dataclass(frozen=True)
+class SourceMeta:
+    outlet: str  # folded
+    published: str  # ISO date, as precise as known ("2012-07", "2012-07-04"), or ""
+
+
 @dataclass
 class CorpusView:
     passages: list[Passage]
@@ -32,13 +38,15 @@ class CorpusView:
     aliases: dict[str, set[str]]  # folded name -> folded names standing for the same party (from records)
     records: list[tuple[Record, str]]  # (record, passage id)
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
+    sources: dict[str, SourceMeta] = field(default_factory=dict)  # document id -> where and when it was published
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
     _record_texts: dict[int, str] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, passages: list[Passage], records: list[tuple[Record, str]]) -> "CorpusView":
+    def build(cls, passages: list[Passage], records: list[tuple[Record, str]],
+              sources: dict[str, SourceMeta] | None = None) -> "CorpusView":
         folded = {p.passage_id: fold(p.text) for p in passages}
         stems = {pid: stems_of(text) for pid, text in folded.items()}
         df = Counter(s for st in stems.values() for s in st)
@@ -51,7 +59,21 @@ class CorpusView:
                 initials = "".join(w[0] for w in words if w.lower() not in _CONNECTORS)
                 if len(initials) >= 2:
                     acronyms.setdefault(initials.lower(), set()).add(fold(m[0]))
-        return cls(passages, folded, stems, idf, acronyms, _aliases(records), records, "\n".join(folded.values()))
+        return cls(passages, folded, stems, idf, acronyms, _aliases(records), records, "\n".join(folded.values()),
+                   sources or {})
+
+    def source_scope(self, names: tuple[str, ...]) -> tuple[set[str], set[str]]:
+        """The documents a question scopes itself to by naming their outlet ("according to Global Voices",
+        "the Wikinews report"), and the names that did so: metadata, not words the text must contain."""
+        scoped: set[str] = set()
+        used: set[str] = set()
+        for name in names:
+            folded = fold(name)
+            hits = {doc for doc, meta in self.sources.items() if meta.outlet and folded == meta.outlet}
+            if hits:
+                scoped |= hits
+                used.add(name)
+        return scoped, used
 
     @property
     def median_idf(self) -> float:

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from dossier.answer.corpus import CorpusView
-from dossier.answer.extractive import Draft, Span, head_word, is_generic, resolve_entities
+from dossier.answer.draft import Draft, Span
+from dossier.answer.entities import head_word, is_generic, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.core.quantities import format_amount
 from dossier.answer.question import Question

@@ -61,7 +61,15 @@ _SCALE_EXPONENTS = {
 }
 _FRENCH_SCALES = {"milliard", "milliards", "mille"}
 _PERCENT_ENDINGS = ("%", "cent")
-_CURRENCY_WORD = re.compile(r"[$€£]|dollar|euro|USD|EUR", re.IGNORECASE)
+_CURRENCIES = (("EUR", re.compile(r"€|euro|EUR", re.IGNORECASE)), ("GBP", re.compile(r"£|GBP")),
+               ("USD", re.compile(r"\$|dollar|USD", re.IGNORECASE)))
+
+
+def currency_of(text: str) -> str | None:
+    """ISO code of the currency a sign or word in ``text`` names: ``€`` / ``euros`` -> EUR, ``$`` -> USD."""
+    return next((code for code, pattern in _CURRENCIES if pattern.search(text)), None)
+
+
 _COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
@@ -78,7 +86,7 @@ class Number:
     mantissa: float
     scale: float
     is_percent: bool
-    is_money: bool  # a currency sign or word stands before or after it
+    currency: str | None  # ISO code of the currency sign or word before or after it, if any
     parenthesized: bool  # an accounting negative, "(1,234)"
     start: int
     end: int
@@ -124,7 +132,7 @@ def _to_number(text: str, match: re.Match[str]) -> Number:
         mantissa=float(mantissa),
         scale=float(scale),
         is_percent=suffix.strip().endswith(_PERCENT_ENDINGS),
-        is_money=bool(match["prefix"]) or _CURRENCY_WORD.search(suffix) is not None,
+        currency=currency_of((match["prefix"] or "") + " " + suffix),
         parenthesized=parenthesized,
         start=start,
         end=end,
@@ -186,6 +194,7 @@ class Quantity:
     start: int
     end: int
     text: str
+    currency: str | None = None  # for money: USD, EUR, GBP
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -197,7 +206,7 @@ def quantities(text: str) -> list[Quantity]:
             continue  # part of an identifier or a range's second end ("R01", "e5", "2019-2020")
         end = number.end
         value = abs(number.value) if number.parenthesized else number.value
-        if number.is_money:
+        if number.currency:
             kind: Kind = "money"
         elif number.is_percent:
             kind = "percent"
@@ -207,7 +216,7 @@ def quantities(text: str) -> list[Quantity]:
             kind = "year"
         else:
             kind = "count"
-        found.append(Quantity(kind, value, start, end, text[start:end].strip()))
+        found.append(Quantity(kind, value, start, end, text[start:end].strip(), number.currency))
     for m in _WORD_DURATION.finditer(text):
         found.append(Quantity("duration", float(NUMBER_WORDS[m["word"].lower()]), m.start(), m.end(), m[0]))
     return sorted(found, key=lambda q: q.start)
@@ -223,26 +232,35 @@ def same_value(a: float, b: float) -> bool:
 _LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 
-def format_amount(value: float, language: str) -> str:
-    """Dollars as a reporter writes them: $5.65 million / 5,65 millions de dollars; $800,000 / 800 000 dollars.
+_CURRENCY_WORDS = {  # (English sign, French word) per currency
+    "USD": ("$", "dollars"), "EUR": ("€", "euros"), "GBP": ("£", "livres"),
+}
+
+
+def format_amount(value: float, language: str, currency: str = "USD") -> str:
+    """Money as a reporter writes it: $5.65 million / 5,65 millions de dollars; €7.2 billion / 7,2 milliards
+    d'euros; $800,000 / 800 000 dollars.
 
     Digits, grouping and decimal marks come from babel's locale data; the scale words stay spelled out
     because answers are read as prose and checked as numbers.
     """
     from babel.numbers import format_decimal
 
+    sign_en, word_fr = _CURRENCY_WORDS.get(currency, _CURRENCY_WORDS["USD"])
     locale = _LOCALES.get(language, "en_US")
     magnitude = abs(value)
     sign = "-" if value < 0 else ""
-    for scale, unit_en, unit_fr in ((1e9, "billion", "milliards"), (1e6, "million", "millions")):
-        if magnitude >= scale:
+    elided = "d'" if word_fr[0] in "aeiou" else "de "
+    scales = ((1e12, "trillion", None), (1e9, "billion", "milliards"), (1e6, "million", "millions"))
+    for scale, unit_en, unit_fr in scales:
+        if magnitude >= scale and (language != "fr" or unit_fr):
             digits = format_decimal(round(magnitude / scale, 3), format="#,##0.###", locale=locale)
             if language == "fr":
                 unit = unit_fr if magnitude / scale >= 2 else unit_fr.rstrip("s")
-                return f"{sign}{digits} {unit} de dollars"
-            return f"{sign}${digits} {unit_en}"
+                return f"{sign}{digits} {unit} {elided}{word_fr}"
+            return f"{sign}{sign_en}{digits} {unit_en}"
     digits = format_decimal(round(magnitude, 2), format="#,##0.##", locale=locale)
-    return f"{sign}{digits} dollars" if language == "fr" else f"{sign}${digits}"
+    return f"{sign}{digits} {word_fr}" if language == "fr" else f"{sign}{sign_en}{digits}"
 
 
 def format_compact_amount(value: float, language: str = "en") -> str:

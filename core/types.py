@@ -13,8 +13,23 @@ PassageKind = Literal["text", "record"]
 AmountKind = Literal["transaction", "award_total"]
 
 
+class Plain:
+    """``to_dict()``: the record as JSON-ready data (nested records as dicts, tuples as lists)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _json_ready(asdict(self))  # type: ignore[call-overload]
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
-class Record:
+class Record(Plain):
     """One procurement record (a CSV row): a typed view plus every other column as ``extra``.
 
     ``amount`` is what may be summed: a transaction's ``federal_action_obligation`` for
@@ -89,8 +104,6 @@ class Record:
             "source_document": self.source_document,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # A few extra columns worth showing to the retriever; the rest stay metadata only.
@@ -98,7 +111,7 @@ _RENDERED_EXTRA = ("period_of_performance", "recipient_parent_name", "naics_desc
 
 
 @dataclass(frozen=True)
-class Document:
+class Document(Plain):
     """A parsed, normalised file. ``id`` derives from the content hash, so the same text is one document."""
 
     id: str
@@ -119,14 +132,9 @@ class Document:
     def source_name(self) -> str:
         return self.source_path.replace("\\", "/").rsplit("/", 1)[-1]
 
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["records"] = [r.to_dict() for r in self.records]
-        return data
-
 
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(Plain):
     """A span of a document's text, cut to the embedder's window: ``text == document.text[start:end]``."""
 
     document_id: str
@@ -137,7 +145,7 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Passage:
+class Passage(Plain):
     """What the index stores and retrieval returns: a chunk of an article, or one rendered record."""
 
     passage_id: str
@@ -152,19 +160,17 @@ class Passage:
     record_id: str | None = None
     ordinal: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
-class ScoredPassage:
+class ScoredPassage(Plain):
     passage: Passage
     score: float
     rank: int
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(Plain):
     """``quote == passage text[start:end]`` (offsets into the passage's text)."""
 
     n: int
@@ -178,12 +184,10 @@ class Citation:
     title: str = ""
     passage_text: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
-class RetrievedItem:
+class RetrievedItem(Plain):
     rank: int
     passage_id: str
     source: str
@@ -193,12 +197,10 @@ class RetrievedItem:
     document_id: str = ""
     title: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(Plain):
     question: str
     answer: str
     abstained: bool
@@ -207,15 +209,3 @@ class Answer:
     retrieved: tuple[RetrievedItem, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "language": self.language,
-            "citations": [c.to_dict() for c in self.citations],
-            "retrieved": [r.to_dict() for r in self.retrieved],
-            "timings_ms": dict(self.timings_ms),
-            "notes": list(self.notes),
-        }

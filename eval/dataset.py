@@ -6,9 +6,10 @@ Unknown fields are ignored so that a richer held-out set still loads.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints, ValidationError, field_validator, model_validator
 
 from dossier.core.errors import DossierError
 
@@ -17,28 +18,39 @@ class DatasetError(DossierError, ValueError):
     """An eval set that cannot be read: ``path:line: what is wrong``."""
 
 
-@dataclass(frozen=True)
-class EvalItem:
-    id: str
-    question: str
-    lang: str
-    answerable: bool
-    answer: str  # reference answer, for people; never string-compared
-    facts: tuple[tuple[str, ...], ...]  # groups of alternatives; every group must be matched
-    sources: tuple[str, ...]
-    evidence: tuple[str, ...]  # verbatim article spans or "record:ID"
+_NonEmptyText = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+_TEXT_FIELDS = ("id", "question", "lang", "answer")
+
+
+class EvalItem(BaseModel):
+    """One question of an eval set; pydantic checks the schema, ``parse_item`` words its errors."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: _NonEmptyText
+    question: _NonEmptyText
+    lang: _NonEmptyText
+    answerable: StrictBool
+    answer: _NonEmptyText  # reference answer, for people; never string-compared
+    facts: tuple[tuple[_NonEmptyText, ...], ...]  # groups of alternatives; every group must be matched
+    sources: tuple[_NonEmptyText, ...]
+    evidence: tuple[_NonEmptyText, ...]  # verbatim article spans or "record:ID"
+
+    @field_validator("facts")
+    @classmethod
+    def _groups_have_alternatives(cls, facts: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        if any(not group for group in facts):
+            raise ValueError("field 'facts' has an empty group (a group needs at least one alternative)")
+        return facts
+
+    @model_validator(mode="after")
+    def _unanswerable_has_nothing_to_find(self) -> EvalItem:
+        if not self.answerable and (self.facts or self.evidence):
+            raise ValueError("an unanswerable item cannot have facts or evidence")
+        return self
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "question": self.question,
-            "lang": self.lang,
-            "answerable": self.answerable,
-            "answer": self.answer,
-            "facts": [list(group) for group in self.facts],
-            "sources": list(self.sources),
-            "evidence": list(self.evidence),
-        }
+        return self.model_dump(mode="json")
 
 
 def load_dataset(path: str | Path) -> list[EvalItem]:
@@ -71,43 +83,28 @@ def parse_item(line: str, where: str = "<line>") -> EvalItem:
         raise DatasetError(f"{where}: invalid JSON: {error.msg} (column {error.colno})") from error
     if not isinstance(data, dict):
         raise DatasetError(f"{where}: expected a JSON object, got {type(data).__name__}")
-
-    def text(name: str) -> str:
-        value = _required(data, name, where)
-        if not isinstance(value, str) or not value.strip():
-            raise DatasetError(f"{where}: field {name!r} must be a non-empty string, got {value!r}")
-        return value
-
-    def strings(name: str, value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):
-            raise DatasetError(f"{where}: field {name!r} must be a list of non-empty strings, got {value!r}")
-        return tuple(value)
-
-    answerable = _required(data, "answerable", where)
-    if not isinstance(answerable, bool):
-        raise DatasetError(f"{where}: field 'answerable' must be true or false, got {answerable!r}")
-    facts_value = _required(data, "facts", where)
-    if not isinstance(facts_value, list):
-        raise DatasetError(f"{where}: field 'facts' must be a list of lists of strings, got {facts_value!r}")
-    facts = tuple(strings(f"facts[{index}]", group) for index, group in enumerate(facts_value))
-    if any(not group for group in facts):
-        raise DatasetError(f"{where}: field 'facts' has an empty group (a group needs at least one alternative)")
-    evidence = strings("evidence", _required(data, "evidence", where))
-    if not answerable and (facts or evidence):
-        raise DatasetError(f"{where}: an unanswerable item cannot have facts or evidence")
-    return EvalItem(
-        id=text("id"),
-        question=text("question"),
-        lang=text("lang"),
-        answerable=answerable,
-        answer=text("answer"),
-        facts=facts,
-        sources=strings("sources", _required(data, "sources", where)),
-        evidence=evidence,
-    )
+    try:
+        return EvalItem.model_validate(data)
+    except ValidationError as error:
+        raise DatasetError(f"{where}: {_first_problem(error)}") from None
 
 
-def _required(data: dict[str, Any], name: str, where: str) -> Any:
-    if name not in data:
-        raise DatasetError(f"{where}: missing field {name!r}")
-    return data[name]
+def _first_problem(error: ValidationError) -> str:
+    """pydantic's first complaint, worded for someone editing the JSONL file by hand."""
+    problem = error.errors()[0]
+    location = [str(part) for part in problem["loc"]]
+    name = location[0] if location else ""
+    if problem["type"] == "missing":
+        return f"missing field {name!r}"
+    if problem["type"] == "value_error":
+        return str(problem["ctx"]["error"])
+    if name == "answerable":
+        return f"field 'answerable' must be true or false, got {problem['input']!r}"
+    if name in _TEXT_FIELDS:
+        return f"field {name!r} must be a non-empty string, got {problem['input']!r}"
+    if name == "facts" and len(location) > 1:
+        return f"field 'facts[{location[1]}]' must be a list of non-empty strings, got {problem['input']!r}"
+    if name == "facts":
+        return f"field 'facts' must be a list of lists of strings, got {problem['input']!r}"
+    return f"field {name!r} must be a list of non-empty strings, got {problem['input']!r}"
+

@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from dossier.eval.dataset import EvalItem
-from dossier.eval.scoring import ItemScore, answer_latency_ms, breakdown, record_reference
+from dossier.eval.matching import record_reference
+from dossier.eval.scoring import ItemScore, answer_latency_ms, breakdown
 
 
 @dataclass(frozen=True)
 class Metric:
     key: str
     label: str
-    kind: str  # "count", "rate" (0..1) or "ms"
+    kind: str  # "count", "rate" (0..1), "mean" (an average of counts) or "ms"
     lower_is_better: bool = False
 
 
@@ -39,6 +40,8 @@ METRICS = (
     Metric("citation_validity", "Citation validity (quote in passage, passage retrieved)", "rate"),
     Metric("abstention_recall", "Abstention recall (unanswerable: abstained, cited nothing)", "rate"),
     Metric("false_refusal_rate", "False-refusal rate (answerable but abstained)", "rate", lower_is_better=True),
+    Metric("answer_chars", "Answer length (characters, answers only)", "mean", lower_is_better=True),
+    Metric("citations_per_answer", "Citations per answer", "mean"),
     Metric("latency_p50_ms", "Latency p50 (ms)", "ms", lower_is_better=True),
     Metric("latency_p95_ms", "Latency p95 (ms)", "ms", lower_is_better=True),
 )
@@ -201,6 +204,8 @@ def _format(value: Any, kind: str) -> str:
         return str(int(value))
     if kind == "ms":
         return f"{value:,.0f}"
+    if kind == "mean":
+        return f"{value:,.1f}"
     return f"{value:.3f}"
 
 
@@ -212,13 +217,15 @@ def _format_delta(value: Any, previous: Any, kind: str) -> str:
         return f"{int(delta):+d}"
     if kind == "ms":
         return f"{delta:+,.0f}"
+    if kind == "mean":
+        return f"{delta:+,.1f}"
     return f"{delta:+.3f}"
 
 
 def _verdict(value: Any, previous: Any, metric: Metric) -> str:
     if metric.kind == "count" or value is None or previous is None:
         return ""
-    tolerance = 0.5 if metric.kind == "ms" else 5e-7  # ignore rounding noise
+    tolerance = {"ms": 0.5, "mean": 0.05}.get(metric.kind, 5e-7)  # ignore rounding noise
     if abs(value - previous) <= tolerance:
         return "same"
     improved = (value < previous) if metric.lower_is_better else (value > previous)

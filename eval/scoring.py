@@ -12,13 +12,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from dossier.eval.numbers import numbers_match, parse_numbers
 from dossier.core.text import fold
+from dossier.eval.matching import covers, matching_alternative
 
 RETRIEVAL_DEPTH = 5  # hit@5, recall@5
 RECIPROCAL_RANK_DEPTH = 10  # MRR@10
-MIN_SPAN_SHARE = 0.6  # share of an evidence span a passage must hold where a chunk boundary cuts it
-RECORD_PREFIX = "record:"
 
 SUMMARY_KEYS = (
     "n_answerable",
@@ -32,90 +30,12 @@ SUMMARY_KEYS = (
     "citation_validity",
     "abstention_recall",
     "false_refusal_rate",
+    "answer_chars",
+    "citations_per_answer",
     "latency_p50_ms",
     "latency_p95_ms",
 )
 
-
-
-# ----------------------------------------------------------------------------------------------------
-# Text comparison: folding is ingest's `fold`, which follows the eval README's rules to the letter
-
-
-def fact_in_text(alternative: str, text: str) -> bool:
-    """Is one fact alternative stated in ``text``?
-
-    Alternatives with a numeral compare as quantities (``numbers_match``); others as a folded
-    substring, so that prefixes such as ``skip trac`` match ``skip tracing``.
-    """
-    if parse_numbers(alternative):
-        return numbers_match(alternative, text)
-    return fold(alternative) in fold(text)
-
-
-def _matching_alternative(group: Sequence[str], texts: Iterable[str]) -> str | None:
-    """The first alternative of ``group`` found in any of ``texts``, or None."""
-    texts = list(texts)
-    for alternative in group:
-        if any(fact_in_text(alternative, text) for text in texts):
-            return alternative
-    return None
-
-
-# ----------------------------------------------------------------------------------------------------
-# Retrieval relevance
-
-
-def span_in_passage(span: str, passage_text: str, min_share: float = MIN_SPAN_SHARE) -> bool:
-    """Does the passage hold the folded evidence span, or (where a chunk boundary cuts it) a common
-    substring covering at least ``min_share`` of the span's characters?"""
-    return _folded_span_in_text(fold(span), fold(passage_text), min_share)
-
-
-def _folded_span_in_text(span: str, text: str, min_share: float = MIN_SPAN_SHARE) -> bool:
-    if not span:
-        return False
-    if span in text:
-        return True
-    # A common substring of at least `needed` characters exists iff one of the span's windows of
-    # that length occurs in the text: one C-speed search per window, no quadratic table.
-    needed = math.ceil(min_share * len(span))
-    return any(span[i:i + needed] in text for i in range(len(span) - needed + 1))
-
-
-def record_reference(evidence: str) -> str | None:
-    """The ID in ``record:ID`` evidence, or None for a text span."""
-    return evidence[len(RECORD_PREFIX):].strip() if evidence.startswith(RECORD_PREFIX) else None
-
-
-def record_matches(reference: str, record_id: str, record: Mapping[str, Any] | None = None) -> bool:
-    """Is ``reference`` (from ``record:ID``) this record?
-
-    A record answers to its ``record_id`` and, for real USAspending rows, to its
-    ``contract_award_unique_key`` + ``modification_number`` written with or without a slash
-    (our record_id form is ``award_key/modification``).
-    """
-    names = {record_id, record_id.replace("/", "")}
-    if record:
-        extra = record.get("extra") or {}
-        award_key = record.get("award_key") or extra.get("contract_award_unique_key")
-        modification = record.get("modification") or extra.get("modification_number") or ""
-        if award_key:
-            names |= {f"{award_key}/{modification}".rstrip("/"), f"{award_key}{modification}"}
-    return reference.casefold() in {name.casefold() for name in names}
-
-
-def is_relevant(passage: Mapping[str, Any], evidence: str, records: Mapping[str, Mapping[str, Any]]) -> bool:
-    """Does one retrieved passage hold one evidence item (a text span or ``record:ID``)?"""
-    return _covers(passage, fold(passage.get("text") or ""), evidence, records)
-
-
-def _covers(passage: Mapping[str, Any], folded_text: str, evidence: str, records: Mapping[str, Mapping[str, Any]]) -> bool:
-    reference = record_reference(evidence)
-    if reference is None:
-        return _folded_span_in_text(fold(evidence), folded_text)
-    record_id = passage.get("record_id")
-    return bool(record_id) and record_matches(reference, record_id, records.get(record_id))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -137,6 +57,8 @@ class ItemScore:
     citation_validity: float | None = None
     false_refusal: float | None = None  # answerable only
     abstention_correct: float | None = None  # unanswerable only
+    answer_chars: float | None = None  # precision: how long a given answer is (answers only, not abstentions)
+    citations: float | None = None  # and how many citations it carries
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -164,6 +86,8 @@ def score_item(item: Any, answer: Mapping[str, Any], records: Mapping[str, Mappi
     abstained = bool(answer.get("abstained"))
 
     validity, citation_failures = _citation_validity(citations, retrieved)
+    precision = {} if abstained else {"answer_chars": float(len(answer.get("answer") or "")),
+                                      "citations": float(len(citations))}
     if not answerable:
         verdict = []
         if not abstained:
@@ -176,6 +100,7 @@ def score_item(item: Any, answer: Mapping[str, Any], records: Mapping[str, Mappi
             citation_validity=validity,
             abstention_correct=float(abstained and not citations),
             failures=verdict + citation_failures,
+            **precision,
         )
 
     retrieval, retrieval_failures = _retrieval_scores(list(_field(item, "evidence") or []), retrieved, records)
@@ -191,6 +116,7 @@ def score_item(item: Any, answer: Mapping[str, Any], records: Mapping[str, Mappi
         citation_validity=validity,
         false_refusal=float(abstained),
         failures=refusal + fact_failures + retrieval_failures + citation_failures,
+        **precision,
     )
 
 
@@ -206,7 +132,7 @@ def _retrieval_scores(
     covered_by_rank = []
     for passage in retrieved[:RECIPROCAL_RANK_DEPTH]:
         folded_text = fold(passage.get("text") or "")
-        covered_by_rank.append({i for i, item in enumerate(evidence) if _covers(passage, folded_text, item, records)})
+        covered_by_rank.append({i for i, item in enumerate(evidence) if covers(passage, folded_text, item, records)})
     first_relevant = next((rank for rank, covered in enumerate(covered_by_rank, start=1) if covered), None)
     covered_in_depth = set().union(*covered_by_rank[:RETRIEVAL_DEPTH])
     scores = {
@@ -241,13 +167,13 @@ def _fact_scores(
     failures = []
     matched = supported = 0
     for group in facts:
-        alternative = _matching_alternative(group, [answer_text])
+        alternative = matching_alternative(group, [answer_text])
         if alternative is None:
             if not abstained:  # an abstention already explains every missing fact
                 failures.append(f"fact group {group} missing from answer")
             continue
         matched += 1
-        if _matching_alternative(group, cited_texts) is not None:
+        if matching_alternative(group, cited_texts) is not None:
             supported += 1
         else:
             failures.append(f"fact {alternative!r} matched in answer but in no cited passage")
@@ -361,6 +287,8 @@ def summarize(item_scores: Sequence[ItemScore], latencies_ms: Iterable[float | N
         "citation_validity": _mean(score.citation_validity for score in item_scores),
         "abstention_recall": _mean(score.abstention_correct for score in item_scores),
         "false_refusal_rate": _mean(score.false_refusal for score in item_scores),
+        "answer_chars": _average(score.answer_chars for score in item_scores),
+        "citations_per_answer": _average(score.citations for score in item_scores),
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
     }
@@ -397,6 +325,12 @@ def _group_label(item: Any, key: str | Callable[[Any], Any]) -> str:
 def _mean(values: Iterable[float | None]) -> float | None:
     defined = [value for value in values if value is not None]
     return round(sum(defined) / len(defined), 6) if defined else None
+
+
+def _average(values: Iterable[float | None]) -> float | None:
+    """A mean that is not a rate (characters, citations): rounded to one decimal."""
+    present = [v for v in values if v is not None]
+    return round(sum(present) / len(present), 1) if present else None
 
 
 def _percentile(sorted_values: list[float], percent: float) -> float | None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IndexService", "open_index"]
-_HOME = {"IndexService": "dossier.index.service", "open_index": "dossier.index.wiring"}
+__all__ = ["DossierIndex", "IngestReport", "open_index"]
+_HOME = {"DossierIndex": "dossier.index.service", "IngestReport": "dossier.index.service",
+         "open_index": "dossier.index.wiring"}
 
 
 def __getattr__(name: str) -> Any:

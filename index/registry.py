@@ -215,6 +215,10 @@ class Registry:
                                    batch)
         return [_passage(r) for r in rows]
 
+    def text_passages(self) -> list[Passage]:
+        """The article passages only (records have no sentences to embed)."""
+        return [_passage(r) for r in self.query("SELECT * FROM passages WHERE kind = 'text' ORDER BY document_id, ordinal")]
+
     def passage_ids(self) -> set[str]:
         return {r[0] for r in self.query("SELECT passage_id FROM passages")}
 

@@ -6,7 +6,6 @@ Only the project's own records (Document, Passage, ScoredPassage, Record) cross 
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
 from dossier.core.errors import ConfigError, DossierError, RejectedInput
+from dossier.core.text import sentences
 from dossier.core.types import Document, Passage, Record, ScoredPassage
 from dossier.index.chunker import chunk_text
 from dossier.index.embedders import EmbedderSpec
@@ -25,19 +25,11 @@ from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.lock import WriterLock
 from dossier.index.registry import DocumentSummary, Registry
 from dossier.index.retrieval import HybridRetriever
-from dossier.ingest import IngestLimits, Rejection, collect_files, find_near_duplicates, load_document
-from dossier.core.text import sentences
+from dossier.index.sentence_vectors import SentenceVectors, unit
+from dossier.ingest import IngestLimits, collect_files, find_near_duplicates, load_document
 
 ProgressCallback = Callable[[int, int, str], None]
 
-MAX_KEPT_SPAN_VECTORS = 200_000  # about 300 MB of 384-d vectors at most
-
-
-def _unit(vector: Any) -> Any:
-    import numpy as np
-
-    array = np.asarray(vector, dtype=np.float32)
-    return array / (np.linalg.norm(array) or 1.0)
 
 
 @dataclass
@@ -90,6 +82,7 @@ class DossierIndex:
         registry: Registry,
         embedder: EmbedderSpec,
         vector_store: Any,
+        collection: Any,
         dense_retriever_factory: Callable[[int], BaseRetriever],
         layout: str,
         chunk_tokens: int,
@@ -100,6 +93,7 @@ class DossierIndex:
         self.registry = registry
         self.embedder = embedder
         self.vector_store = vector_store
+        self.collection = collection  # the Chroma collection behind vector_store: ids and stored vectors
         self.layout = layout
         self.chunk_tokens = chunk_tokens
         self.limits = limits
@@ -111,7 +105,7 @@ class DossierIndex:
         self._passages: dict[str, Passage] = {}
         self._bm25 = None
         self._candidates = 30
-        self._span_vectors: dict[tuple[str, int, int], Any] | None = None
+        self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
     # ---- reading ------------------------------------------------------------------------------
     def check_layout(self) -> None:
@@ -139,7 +133,7 @@ class DossierIndex:
     def warm_up(self) -> None:
         """Load what the first question needs (model weights, BM25, passages) before it arrives."""
         self._refresh()
-        self._kept_span_vectors()
+        self.sentence_vectors.kept()
         self.embedder.embedding.warm_up()
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -173,7 +167,7 @@ class DossierIndex:
         embedded alone, so a score never depends on what else was asked before."""
         import numpy as np
 
-        kept = self._kept_span_vectors()
+        kept = self.sentence_vectors.kept()
         embedding = self.embedder.embedding
         q = np.asarray(embedding.get_query_embedding(query), dtype=np.float32)
         q /= np.linalg.norm(q) or 1.0
@@ -181,71 +175,21 @@ class DossierIndex:
                  and pid in self._passages and self._passages[pid].kind == "record"
                  and end == len(self._passages[pid].text)]
         if whole:  # a record is quoted whole: its passage vector, stored at ingest, is the span's vector
-            stored = self.vector_store._collection.get(ids=whole, include=["embeddings"])  # noqa: SLF001
+            stored = self.collection.get(ids=whole, include=["embeddings"])
             for pid, vector in zip(stored["ids"], stored["embeddings"]):
-                kept[(pid, 0, len(self._passages[pid].text))] = _unit(vector)
+                kept[(pid, 0, len(self._passages[pid].text))] = unit(vector)
         scores = []
         for passage_id, start, end, text in spans:
             vector = kept.get((passage_id, start, end))
             if vector is None:
-                vector = _unit(embedding.get_text_embedding(text))
-                if len(kept) < MAX_KEPT_SPAN_VECTORS:
-                    kept[(passage_id, start, end)] = vector
+                vector = unit(embedding.get_text_embedding(text))
+                self.sentence_vectors.remember((passage_id, start, end), vector)
             scores.append(float(vector @ q))
         return scores
 
     def embed_sentences(self) -> int:
-        """Embed every article sentence not embedded yet and save them beside the index (a cache: written
-        whole to a temporary file, then renamed, so a crash leaves the previous one or none)."""
-        import numpy as np
-
-        kept = self._kept_span_vectors()
-        current: dict[tuple[str, int, int], Any] = {}
-        new = 0
-        for passage in self.registry.passages():
-            if passage.kind != "text":
-                continue
-            for start, end in sentences(passage.text):
-                key = (passage.passage_id, start, end)
-                if key not in kept:
-                    kept[key] = _unit(self.embedder.embedding.get_text_embedding(passage.text[start:end]))
-                    new += 1
-                current[key] = kept[key]
-        if new or not self._span_vectors_path().exists():
-            path = self._span_vectors_path()
-            keys = sorted(current)
-            partial = path.with_suffix(".partial.npz")
-            vectors = np.array([current[k] for k in keys], dtype=np.float32) if keys else np.zeros((0, 0), np.float32)
-            try:
-                np.savez(partial, ids=np.array([k[0] for k in keys], dtype=str),
-                         bounds=np.array([k[1:] for k in keys], dtype=np.int64).reshape(-1, 2), vectors=vectors)
-                partial.replace(path)
-            except OSError:  # only a cache: the ingest stands, the sentences are embedded when first needed
-                partial.unlink(missing_ok=True)
-        return new
-
-    def _span_vectors_path(self) -> Path:
-        return self.directory / f"sentence-vectors-{re.sub(r'[^A-Za-z0-9_.-]+', '_', self.layout)}.npz"
-
-    def _kept_span_vectors(self) -> dict[tuple[str, int, int], Any]:
-        if self._span_vectors is None:
-            with self._state_lock:
-                if self._span_vectors is None:
-                    self._span_vectors = self._load_span_vectors()
-        return self._span_vectors
-
-    def _load_span_vectors(self) -> dict[tuple[str, int, int], Any]:
-        import numpy as np
-
-        path = self._span_vectors_path()
-        if not path.exists():
-            return {}
-        try:
-            with np.load(path) as saved:
-                return {(str(i), int(b[0]), int(b[1])): v
-                        for i, b, v in zip(saved["ids"], saved["bounds"], saved["vectors"])}
-        except (OSError, ValueError, KeyError):  # an unreadable cache is rebuilt, never trusted
-            return {}
+        """Embed every article sentence not embedded yet and keep them beside the index."""
+        return self.sentence_vectors.embed_articles(self.registry.text_passages())
 
     def documents(self) -> list[DocumentSummary]:
         return self.registry.documents()
@@ -423,8 +367,7 @@ class DossierIndex:
     def _sweep_orphan_vectors(self) -> None:
         """Vectors left by a crash between the Chroma write and the registry commit."""
         known = self.registry.passage_ids()
-        collection = self.vector_store._collection  # noqa: SLF001 - the store exposes no id listing
-        stored = collection.get(include=[])["ids"]
+        stored = self.collection.get(include=[])["ids"]
         orphans = [i for i in stored if i not in known]
         if orphans:
             self._delete_vectors(orphans)

@@ -68,6 +68,7 @@ def open_index(settings: Settings) -> DossierIndex:
         registry=Registry(directory / "registry.sqlite3"),
         embedder=embedder,
         vector_store=vector_store,
+        collection=collection,
         dense_retriever_factory=dense_retriever,
         layout=layout,
         chunk_tokens=settings.chunk_tokens,

@@ -95,23 +95,30 @@ def _read_plain(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     )
 
 
-# Light markdown to text: markup a reader would not see is dropped, the words are kept.
-_MARKDOWN_RULES = (
-    (re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE), r"\1"),  # headings
-    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rules
-    (re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE), ""),  # blockquote markers
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> link text
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics
-    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
-)
-
-
 def markdown_to_text(markdown: str) -> str:
-    for pattern, replacement in _MARKDOWN_RULES:
-        markdown = pattern.sub(replacement, markdown)
-    return markdown
+    """The words a reader sees, parsed by markdown-it-py: markup, link targets and image addresses are
+    dropped, headings, list items and paragraphs each stay on lines of their own."""
+    from markdown_it import MarkdownIt
+
+    blocks: list[str] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type == "inline":
+            blocks.append("".join(_inline_text(child) for child in token.children or ()))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.rstrip("\n"))
+    return "\n\n".join(block for block in blocks if block.strip())
+
+
+def _inline_text(token: Any) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type == "softbreak":  # a paragraph wrapped in the source is one paragraph to read
+        return " "
+    if token.type == "hardbreak":
+        return "\n"
+    if token.type == "image":
+        return "".join(_inline_text(child) for child in token.children or ())
+    return ""
 
 
 # --- HTML ------------------------------------------------------------------------------------

@@ -82,27 +82,29 @@ def _as_scalar(value: Any) -> str | int | float | bool:
 
 # --- front matter ----------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-
-
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
-    """``(front matter mapping, body)``; text whose leading ``---`` block is not a mapping is all body."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
+    """``(front matter mapping, body)``: python-frontmatter finds the block, YAML reads it; text whose
+    leading ``---`` block is not a mapping (a rule around ordinary prose) is all body."""
     import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
+    handler = YAMLHandler()
+    if not handler.detect(text):
+        return {}, text
     try:
-        data = yaml.safe_load(match.group(1) or "")
+        block, body = handler.split(text)
+        data = yaml.safe_load(block)
+    except ValueError:  # an opening fence with no closing one: ordinary text
+        return {}, text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         raise RejectedInput(path, f"front matter is not valid YAML{where}") from None
     if data is None:
-        return {}, text[match.end() :]
+        return {}, body
     if not isinstance(data, dict):
-        return {}, text  # a "---" rule around ordinary prose, not front matter
-    return data, text[match.end() :]
+        return {}, text
+    return data, body
 
 
 # --- sidecars --------------------------------------------------------------------------------
@@ -148,12 +150,3 @@ def title_from_filename(path: Path) -> str:
     stem = path.name.split(".", 1)[0] or path.name
     words = re.sub(r"[-_\s]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else path.name
-
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = 0
-    try:
-        return detect(sample)
-    except LangDetectException:
-        return None

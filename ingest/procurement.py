@@ -30,9 +30,11 @@ _COLUMN_CANDIDATES: dict[str, tuple[str, ...]] = {
     "agency": ("awarding_agency_name",),
     "sub_agency": ("awarding_sub_agency_name",),
     "office": ("awarding_office_name",),
+    # When the award was made: a transaction's own action date, else (Award Summaries) the award's base
+    # action date. ``award_latest_action_date`` is when it was last modified: kept in ``extra``, never read
+    # as the award date.
     "action_date": (
         "action_date",
-        "award_latest_action_date",
         "award_base_action_date",
         "period_of_performance_start_date",
     ),

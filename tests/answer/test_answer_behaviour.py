@@ -127,7 +127,7 @@ def test_article_sentences_are_embedded_at_ingest_and_a_broken_cache_is_rebuilt(
                 for s, e in sentences(p.text) if "visages" in p.text[s:e])
     before = index.span_similarities(question, [span])
     saved.write_bytes(b"not a numpy archive")
-    index._span_vectors = None  # as a new process would: load from disk
+    index.sentence_vectors.forget()  # as a new process would: load from disk
     assert index.embed_sentences() == len(expected)  # the unreadable cache was not trusted: all re-embedded
     with np.load(saved) as cache:
         assert len(cache["ids"]) == len(expected)
@@ -165,3 +165,23 @@ def test_how_did_they_describe_it_is_answered_by_their_words(dossier: Dossier) -
     answer = dossier.ask("How did critics describe the port data programme?")
     assert not answer.abstained, answer.answer
     assert any("dragnet at the docks" in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_named_outlet_scopes_the_answer_to_its_own_reporting(dossier: Dossier) -> None:
+    """Outlets are document metadata: naming one picks its documents, it is not a word the text must say."""
+    question = "According to the {}, how much is Lindqvist's ferry maintenance contract with Kestrel Marine worth?"
+    for outlet, figure, other in (("Coastal Ledger", "3.9 million", "4.2 million"),
+                                  ("Harbor Gazette", "4.2 million", "3.9 million")):
+        answer = dossier.ask(question.format(outlet))
+        assert not answer.abstained, answer.answer
+        assert numbers_match(figure, answer.answer) and not numbers_match(other, answer.answer), answer.answer
+        assert {c.source for c in answer.citations} == {f"ferry-{outlet.lower().replace(' ', '-')}.en.md"}
+        assert_quotes_exact(answer)
+
+
+def test_a_short_answer_keeps_the_currency_its_source_states(dossier: Dossier) -> None:
+    answer = dossier.ask("How much is the Coastal Ledger's figure for the Kestrel Marine ferry contract?")
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("€3.9 million"), answer.answer
+    french = dossier.ask("Selon le Coastal Ledger, combien vaut le contrat d'entretien des ferries avec Kestrel Marine ?")
+    assert french.answer.startswith("3,9 millions d'euros"), french.answer

@@ -41,7 +41,8 @@ def test_citations_and_glosses_are_backed_by_what_they_point_at(demo_dossier) ->
 
 
 def test_a_gloss_points_at_the_quote_that_states_it() -> None:
-    from dossier.answer.extractive import Span, _gloss
+    from dossier.answer.draft import Span
+    from dossier.answer.extractive import _gloss
     from dossier.answer.lexicon import default_lexicon
     from dossier.answer.question import analyse
     from dossier.core.types import Passage

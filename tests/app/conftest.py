@@ -54,8 +54,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     previous_temp = os.environ.get("GRADIO_TEMP_DIR")
     os.environ["GRADIO_TEMP_DIR"] = str(upload_dir)
 
-    from dossier import app
     from dossier.answer import get_dossier
+    from dossier.app import build_app
+    from dossier.web.serve import launch
 
     port = free_port()
     settings = load_settings(
@@ -67,8 +68,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     dossier = get_dossier(settings)
     report = dossier.add([CORPUS])
     assert not report.rejected, report.rejected
-    demo = app.build_app(dossier)
-    url = app.launch(demo, settings, prevent_thread_lock=True)
+    demo = build_app(dossier)
+    url = launch(demo, settings, prevent_thread_lock=True)
     assert url.startswith(f"http://127.0.0.1:{port}")
     try:
         yield Served(url=url, dossier=dossier, settings=settings, demo=demo, corpus=CORPUS)

@@ -1,8 +1,9 @@
 """What the chat shows is escaped: documents may carry markup, scripts or injection text."""
 from __future__ import annotations
 
-from dossier import app
 from dossier.core.types import Answer, Citation, RetrievedItem
+from dossier.web.render import answer_markdown, sources_html
+from dossier.web.serve import parse_auth
 
 HOSTILE = 'Intro <script>alert("x")</script> and <img src=x onerror=alert(1)> then the fact: ACME won $3 million. End.'
 QUOTE = "ACME won $3 million."
@@ -18,7 +19,7 @@ def hostile_answer() -> Answer:
 
 
 def test_sources_panel_escapes_and_marks_the_quote() -> None:
-    panel = app.sources_html(hostile_answer())
+    panel = sources_html(hostile_answer())
     assert "<script>" not in panel and "<img" not in panel and "<b>" not in panel
     assert "&lt;script&gt;" in panel
     assert f"<mark>{QUOTE}</mark>" in panel
@@ -26,7 +27,7 @@ def test_sources_panel_escapes_and_marks_the_quote() -> None:
 
 
 def test_answer_text_links_citations_and_renders_nothing_else() -> None:
-    text = app.answer_markdown(hostile_answer())
+    text = answer_markdown(hostile_answer())
     assert "[\\[1\\]](#cite-1)" in text
     assert "<" not in text.replace("&lt;", "")
     assert "\\*not bold\\*" in text and "\\[x\\]" in text  # no emphasis, no live link
@@ -37,8 +38,8 @@ def test_record_citation_is_a_table_with_the_quoted_values_marked() -> None:
     start = passage.index("Clearview")
     citation = Citation(n=1, passage_id="d-r00000", document_id="d", source="awards.csv", record_id="R01",
                         quote=passage[start:], start=start, end=len(passage), passage_text=passage)
-    panel = app.sources_html(Answer(question="q", answer="x [1]", abstained=False, language="en",
-                                    citations=(citation,)))
+    panel = sources_html(Answer(question="q", answer="x [1]", abstained=False, language="en",
+                                citations=(citation,)))
     assert "<th>recipient</th><td><mark>Clearview AI</mark></td>" in panel
     assert "<th>record</th><td>R01</td>" in panel
 
@@ -48,15 +49,15 @@ def test_abstention_lists_the_nearest_passages_as_not_supporting() -> None:
                                 score=0.1) for i in range(1, 6))
     answer = Answer(question="Qui ?", answer="Les sources ne le disent pas.", abstained=True, language="fr",
                     retrieved=items)
-    panel = app.sources_html(answer)
+    panel = sources_html(answer)
     assert panel.count("not supporting") == 3
     assert "<i>text" not in panel
-    assert "Aucune source" in app.answer_markdown(answer)
+    assert "Aucune source" in answer_markdown(answer)
 
 
 def test_auth_accepts_a_pair_or_a_file(tmp_path) -> None:
-    assert app.parse_auth(None) is None
-    assert app.parse_auth("ana:secret:with:colons") == [("ana", "secret:with:colons")]
+    assert parse_auth(None) is None
+    assert parse_auth("ana:secret:with:colons") == [("ana", "secret:with:colons")]
     users = tmp_path / "users"
     users.write_text("# newsroom\nana:one\n\nbo:two\n", encoding="utf-8")
-    assert app.parse_auth(str(users)) == [("ana", "one"), ("bo", "two")]
+    assert parse_auth(str(users)) == [("ana", "one"), ("bo", "two")]

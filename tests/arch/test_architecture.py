@@ -38,7 +38,7 @@ def test_a_planted_upward_import_is_caught(tmp_path: Path) -> None:
 def test_planted_violations_of_each_kind_are_caught(tmp_path: Path) -> None:
     root = _plant(tmp_path, "core/x.py", "import index\n")
     (root / "eval" / "y.py").write_text("from dossier.index.wiring import open_index\n")
-    (root / "answer" / "z.py").write_text("from dossier.index.service import IndexService\nimport gradio\n")
+    (root / "answer" / "z.py").write_text("from dossier.index.service import DossierIndex\nimport gradio\n")
     (root / "app.py").write_text("import chromadb\nfrom dossier.answer.service import ask\n")
     (root / "index" / "w.py").write_text("from . import wiring\n")
     found = "\n".join(layering.violations(root))
@@ -87,8 +87,8 @@ def test_settings_is_the_only_reader_of_the_environment() -> None:
 
 def test_no_module_runs_past_the_length_budget() -> None:
     too_long = {p.relative_to(REPO).as_posix(): n for p in REPO.rglob("*.py")
-                if ".venv" not in p.parts and "tests" not in p.parts
-                and (n := len(p.read_text(encoding="utf-8").splitlines())) > 420}
+                if not {".venv", "tests", "datasets"} & set(p.parts)
+                and (n := len(p.read_text(encoding="utf-8").splitlines())) > 410}
     assert not too_long, too_long
 
 
@@ -99,3 +99,13 @@ def test_importing_the_library_loads_no_heavy_module() -> None:
             "'bs4', 'pypdf', 'docx') if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
     assert out.stdout.strip() == "", f"heavy modules imported at import time: {out.stdout}"
+
+
+def test_the_architecture_page_states_the_rules_the_checker_enforces() -> None:
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ") and "---" not in line}
+    for room in layering.ROOMS:
+        assert room.name in rows, f"docs/architecture.md has no row for {room.name}"
+        row = [cell.strip() for cell in rows[room.name].split("|")[1:-1]]
+        assert {r.strip() for r in row[2].split(",")} - {"—"} == set(room.may_import), room.name
+        assert {r.strip() for r in row[3].split(",")} - {"—"} == set(room.public_only), room.name

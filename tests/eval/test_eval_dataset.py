@@ -21,7 +21,7 @@ def write(tmp_path, *lines: str):
 def test_loads_items_skipping_blank_lines_and_ignoring_unknown_fields(tmp_path):
     path = write(tmp_path, json.dumps({**GOOD, "note": "extra"}), "", json.dumps(UNANSWERABLE))
     first, second = load_dataset(path)
-    assert first == EvalItem("x-1", "How much?", "en", True, "$3.75 million", (("3,75", "3.75"),), ("a.txt",), ("3,75 millions",))
+    assert first == EvalItem(id="x-1", question="How much?", lang="en", answerable=True, answer="$3.75 million", facts=(("3,75", "3.75"),), sources=("a.txt",), evidence=("3,75 millions",))
     assert second.answerable is False and second.facts == ()
     assert first.to_dict() == GOOD
 

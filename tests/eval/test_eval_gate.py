@@ -51,8 +51,8 @@ def strip_latency(results: dict) -> dict:
     return {**results, "items": items, "summary": summary}
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="shared eval set not beside the checkout")
 def test_dev_set_meets_its_bars_and_is_deterministic(tmp_path: Path, corpus_dir: Path) -> None:
+    assert DEV.exists(), f"the shared dev set is not beside the checkout ({DEV})"
     first = run_cli(DEV, corpus_dir, tmp_path / "a", "dev", baseline=REPO / "eval" / "baseline.json")
     report = (tmp_path / "a" / "report.md").read_text()
     assert "hit@5" in report or "hit_at_5" in report
@@ -72,7 +72,7 @@ def test_project_sets_meet_their_bars(tmp_path: Path, corpus_dir: Path, name: st
 def test_a_failing_bar_exits_non_zero(tmp_path: Path, corpus_dir: Path) -> None:
     dataset = tmp_path / "elsewhere" / "one.jsonl"
     dataset.parent.mkdir()
-    dataset.write_text(DEV.read_text().splitlines()[0] + "\n") if DEV.exists() else pytest.skip("no dev set")
+    dataset.write_text(DEV.read_text().splitlines()[0] + "\n")
     cmd = [sys.executable, "-m", "dossier.cli", "eval", "--dataset", str(dataset), "--corpus", str(corpus_dir),
            "--out", str(tmp_path / "out"), "--fail-over", "latency_p50_ms=0"]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=300)

@@ -20,11 +20,14 @@ def make_answer(text: str, abstained: bool = False, quote: str | None = None) ->
 
 
 def make_results() -> dict:
-    answerable = EvalItem("dev-01", "How much was the Clearview contract worth?", "en", True, "$3.75 million",
-                          (("3,75", "3.75"),), ("arsenal.fr.txt",), ("3,75 millions de dollars avec Clearview AI",))
-    missed = EvalItem("dev-02", "Combien pour les licences ?", "fr", True, "800 000 dollars",
-                      (("800 000", "800,000"),), ("arsenal.fr.txt",), ("record:R03",))
-    unanswerable = EvalItem("dev-25", "How much did ICE pay ShadowDragon?", "en", False, "Not stated", (), (), ())
+    answerable = EvalItem(id="dev-01", question="How much was the Clearview contract worth?", lang="en", answerable=True,
+                          answer="$3.75 million", facts=(("3,75", "3.75"),), sources=("arsenal.fr.txt",),
+                          evidence=("3,75 millions de dollars avec Clearview AI",))
+    missed = EvalItem(id="dev-02", question="Combien pour les licences ?", lang="fr", answerable=True,
+                      answer="800 000 dollars", facts=(("800 000", "800,000"),), sources=("arsenal.fr.txt",),
+                      evidence=("record:R03",))
+    unanswerable = EvalItem(id="dev-25", question="How much did ICE pay ShadowDragon?", lang="en", answerable=False,
+                            answer="Not stated", facts=(), sources=(), evidence=())
     runs = [
         (answerable, make_answer("ICE paid $3.75 million [1].", quote="3,75 millions de dollars")),
         (missed, make_answer("Les sources ne le disent pas.", abstained=True)),

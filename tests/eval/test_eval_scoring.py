@@ -1,19 +1,9 @@
 """Scoring one answer and summarising many, on hand-written answers."""
 import pytest
 
-from dossier.eval.scoring import (
-    SUMMARY_KEYS,
-    ItemScore,
-    answer_latency_ms,
-    breakdown,
-    fact_in_text,
-    fold,
-    is_relevant,
-    record_matches,
-    score_item,
-    span_in_passage,
-    summarize,
-)
+from dossier.core.text import fold
+from dossier.eval.matching import fact_in_text, is_relevant, record_matches, span_in_passage
+from dossier.eval.scoring import SUMMARY_KEYS, ItemScore, answer_latency_ms, breakdown, score_item, summarize
 
 CLEARVIEW_TEXT = "En septembre 2025, ICE a signé un contrat de 3,75 millions de dollars avec Clearview AI pour soutenir."
 ZIGNAL_TEXT = "Le DHS a acquis des licences Zignal, signant son premier contrat pour le logiciel en 2019."
@@ -250,7 +240,8 @@ def test_summarize_has_exactly_the_documented_keys_and_means_where_defined():
     summary = summarize(scores_for_summary(), [100.0, 300.0, 200.0])
     assert tuple(summary) == SUMMARY_KEYS == (
         "n_answerable", "n_unanswerable", "hit_at_1", "hit_at_5", "recall_at_5", "mrr_at_10", "fact_recall",
-        "fact_support", "citation_validity", "abstention_recall", "false_refusal_rate", "latency_p50_ms", "latency_p95_ms",
+        "fact_support", "citation_validity", "abstention_recall", "false_refusal_rate", "answer_chars",
+        "citations_per_answer", "latency_p50_ms", "latency_p95_ms",
     )
     assert (summary["n_answerable"], summary["n_unanswerable"]) == (2, 1)
     assert summary["hit_at_1"] == 0.5
@@ -262,6 +253,8 @@ def test_summarize_has_exactly_the_documented_keys_and_means_where_defined():
     assert summary["false_refusal_rate"] == 0.5
     assert summary["latency_p50_ms"] == 200.0
     assert summary["latency_p95_ms"] == 290.0
+    assert summary["answer_chars"] == len("$3.75 million")  # only the one given answer counts
+    assert summary["citations_per_answer"] == 1.0
 
 
 def test_summarize_rounds_to_six_decimals_and_reports_none_when_undefined():

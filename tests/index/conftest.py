@@ -43,7 +43,7 @@ def open_test_index(directory: Path, **overrides):
 
 
 def chroma_ids(index) -> set[str]:
-    return set(index.vector_store._collection.get(include=[])["ids"])  # noqa: SLF001
+    return set(index.collection.get(include=[])["ids"])
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dossier.core.lexical import bilingual_stem
-from dossier.index import lexical
 
 
 def test_a_new_index_over_the_same_directory_loads_the_persisted_bm25(tmp_path, articles_dir, make_index,

@@ -26,14 +26,14 @@ def test_ingesting_a_folder_twice_changes_nothing(tmp_path, articles_dir, make_i
     index = make_index(tmp_path / "idx")
     first = index.ingest([articles_dir])
     assert first.count("added") == 2 and not first.rejected
-    passages, vectors = index.passage_count(), index.vector_store._collection.count()
+    passages, vectors = index.passage_count(), index.collection.count()
     assert passages > 0 and vectors == passages
     generation = index.registry.generation()
 
     second = index.ingest([articles_dir])
     assert [o.status for o in second.outcomes] == ["unchanged", "unchanged"]
     assert index.passage_count() == passages
-    assert index.vector_store._collection.count() == vectors
+    assert index.collection.count() == vectors
     assert index.registry.generation() == generation
     assert vector_ids(index) == index.registry.passage_ids()
 

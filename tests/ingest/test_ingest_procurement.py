@@ -52,7 +52,8 @@ def test_real_usaspending_award_summaries(usaspending: Path, name: str) -> None:
     assert record.recipient == first["recipient_name"]
     assert record.piid == first["award_id_piid"]
     assert record.permalink == first["usaspending_permalink"]
-    assert record.action_date == first["award_latest_action_date"] and record.date_precision == "day"
+    assert record.action_date == first["award_base_action_date"] and record.date_precision == "day"  # awarded on
+    assert record.extra["award_latest_action_date"] == first["award_latest_action_date"]  # last modified, kept
     assert record.description == first["prime_award_base_transaction_description"]
     assert record.product_or_service == first["product_or_service_code_description"]
     assert record.source_document == name

@@ -1,0 +1,44 @@
+"""What every answerer hands back: a ``Draft`` of its decision, quoting the sources as ``Span``s."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dossier.core.types import Passage, ScoredPassage
+from dossier.core.text import sentences
+
+
+@dataclass(frozen=True)
+class Span:
+    passage: Passage
+    start: int
+    end: int
+    rank: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+@dataclass
+class Draft:
+    """What an answerer decided, before citations are numbered."""
+
+    abstained: bool
+    evidence: list[Span] = field(default_factory=list)
+    computed: bool = False  # a computation over records: the lead is the whole answer, with its markers
+    lead: str = ""  # a short gloss (e.g. the amount in the reader's convention), supported by the evidence
+    lead_cites: int = 1  # which evidence span (1-based) states what the gloss says
+    reason: str = ""  # why it abstained, for the reader
+    notes: list[str] = field(default_factory=list)
+    considered: list[Span] = field(default_factory=list)
+
+
+def opening_spans(retrieved: list[ScoredPassage], n: int = 3) -> list[Span]:
+    """The first sentence (a record: all of it) of each of the top ``n`` passages: what an abstaining
+    draft shows it considered."""
+    spans = []
+    for sp in retrieved[:n]:
+        bounds = sentences(sp.passage.text) if sp.passage.kind == "text" else [(0, len(sp.passage.text))]
+        s, e = bounds[0] if bounds else (0, len(sp.passage.text))
+        spans.append(Span(sp.passage, s, e, sp.rank))
+    return spans

@@ -1,0 +1,75 @@
+"""The things a question names, and whether a passage or a sentence speaks of them.
+
+A name the corpus does not know may be two known names joined ("ImmigrationOS de Palantir"); a name
+in most passages (the agency every article is about) tells nothing; a known name may be shortened
+after its first mention ("Paragon Solutions" … "Paragon") or given by an alias or a translation.
+"""
+from __future__ import annotations
+
+import re
+
+from dossier.answer.corpus import CorpusView
+from dossier.answer.draft import Span
+from dossier.answer.lexicon import Lexicon
+from dossier.core.types import Passage
+from dossier.core.text import fold, sentences
+
+GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every article is about) tells nothing
+ANCHOR_SENTENCES = 2
+
+
+def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lexicon) -> list[str]:
+    """Split a name the corpus does not know at its connectors when each part is known:
+    "ImmigrationOS de Palantir" is two names; "Babel Street" stays one, unknown, name."""
+    resolved = []
+    for entity in entities:
+        parts = [p for p in re.split(r"\s+(?:of|de|du|des|and|et|for)\s+", entity) if p]
+        if len(parts) > 1 and not corpus.known(entity, lexicon) and all(corpus.known(p, lexicon) for p in parts):
+            resolved.extend(parts)
+        else:
+            resolved.append(entity)
+    return resolved
+
+
+def head_word(entity: str) -> str | None:
+    words = [w for w in fold(entity).split() if len(w) >= 4]
+    return words[0] if words and len(fold(entity).split()) > 1 else None
+
+
+def is_generic(entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
+    return len(corpus.passages) >= 4 and corpus.share_mentioning(entity, lexicon) > GENERIC_SHARE
+
+
+def mentions_entity(text: str, entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
+    """The folded ``text`` names ``entity``: as the corpus knows it, by its head word, or by an alias."""
+    if corpus.mentions(text, entity, lexicon):
+        return True
+    # A known name may be shortened after its first mention: "Paragon Solutions" … "Paragon".
+    head = head_word(entity)
+    if head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text):
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
+               for alias in corpus.aliases.get(fold(entity), ()))
+
+
+def passage_is_about(passage: Passage, entities: list[str], corpus: CorpusView, lexicon: Lexicon) -> bool:
+    text = corpus.folded.get(passage.passage_id) or fold(passage.text)
+    return all(mentions_entity(text, e, corpus, lexicon) for e in entities)
+
+
+def names_set_aside(folded_text: str, entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:
+    """Any name the lexicon gives the thing, in either language: "DHS", "Department of Homeland Security"."""
+    names = {fold(entity)} | lexicon.equivalents(fold(entity))
+    names |= {n for other in list(names) for n in lexicon.equivalents(other)}
+    return mentions_entity(folded_text, entity, corpus, lexicon) or any(
+        re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded_text) for n in names if n)
+
+
+def anchored_to(span: Span, entities: list[str], corpus: CorpusView, lexicon: Lexicon) -> bool:
+    """The sentence, or one of the two just before it (a short chain of "ce contrat", "l'entreprise"),
+    names what the question is about: an amount in a passage about X is X's amount only if said of X."""
+    text = span.passage.text
+    previous = [(s, e) for s, e in sentences(text) if e <= span.start][-ANCHOR_SENTENCES:]
+    window = text[previous[0][0]:span.end] if previous else span.text
+    folded = fold(window)
+    return any(mentions_entity(folded, e, corpus, lexicon) for e in entities)

@@ -1,0 +1,165 @@
+"""What a sentence holds of what the question asks for: an amount, a count, a date, a duration, a
+person, a role, a company, a place, a reason, wording, or what a thing is.
+
+Also the checks on what the question assumes: every number, year and month it gives must be stated,
+and a reason given for another office-holder's decision ("under the Biden administration") does not
+answer why the asked one decided.
+"""
+from __future__ import annotations
+
+import re
+
+from dossier.answer.lexicon import Lexicon
+from dossier.answer.question import Question
+from dossier.core.lexical import STOPWORD_SET
+from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value
+from dossier.core.text import fold
+
+CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
+                    r"reason|raison|motif)", re.IGNORECASE)
+_NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
+_PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
+_PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
+_ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
+                       r"vendors?|contractors?|groupes?|groups?|agences?|agenc(?:y|ies)|services?|"
+                       # what companies do to each other: "sa fusion avec RedLattice", "acquired by"
+                       r"fusion\w*|merg\w*|acqui\w*|rach\w*|filiales?|subsidiar\w*|partenariats?|partnerships?)\b",
+                       re.IGNORECASE)
+_GAP_AFTER = re.compile(r"\s*(?:seulement\s+|only\s+|plus\s+)?(?:après|avant|plus tard|plus tôt|auparavant|after|"
+                        r"before|later|earlier|ago)\b", re.IGNORECASE)
+_GAP_QUESTION = re.compile(r"\b(?:avant|après|before|after|later|earlier|plus tard|entre|between|since|depuis)\b",
+                           re.IGNORECASE)
+_OFFICE_WORDS = {"administration": "administration", "government": "government", "gouvernement": "government",
+                 "president": "president", "président": "president", "presidency": "president",
+                 "présidence": "president", "mandat": "president"}
+_OFFICE = r"(?P<office>administration|government|gouvernement|president|président|presidency|présidence|mandat)"
+_HOLDER = r"(?P<name>[A-Z][\w\-]+)"
+_OFFICE_AFTER = re.compile(rf"\b{_OFFICE}\s+(?:de\s+|d['’]|of\s+)?{_HOLDER}")  # "l'administration Biden"
+_OFFICE_BEFORE = re.compile(rf"{_HOLDER}\s+{_OFFICE}\b")  # "the Trump administration"
+_ROLE = re.compile(r"\b(?:directeur|directrice|adjointe?|avocate?|porte-parole|chef|cheffe|responsable|présidente?|"
+                   r"PDG|fondat(?:eur|rice)|analyste|chercheu(?:r|se)|journaliste|conseill(?:er|ère)|juriste|"
+                   r"spokes(?:person|man|woman)|director|deputy|lawyer|attorney|chief|head of|founder|CEO|"
+                   r"president|analyst|researcher|counsel|officer)\b", re.IGNORECASE)
+_CHARACTERIZES = re.compile(r"«|“|\bqualifi\w*|\bdécri\w*|\bdescrib\w*|\bcalled\b|\bbaptis\w*|\bterm(?:ed)?\b",
+                            re.IGNORECASE)
+_GROUP_ACTOR = re.compile(r"\b(?:syndicats?|unions?|associations?|coalitions?|collectifs?|militants?|activists?|"
+                          r"ONG|NGOs?|avocats|lawyers|manifestants|protesters|plaignants|plaintiffs)\b", re.IGNORECASE)
+_ORG_SUFFIX = {"solutions", "labs", "technology", "technologies", "inc", "llc", "industrial", "forensics",
+               "international", "corp", "corporation", "group", "systems", "ai", "analytics", "software"}
+
+
+def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipients: set[str]) -> bool:
+    """A company named in the sentence, other than those the question names: a recipient of the
+    records, a name with a company suffix, or any name in a sentence that speaks of a company."""
+    speaks_of_company = bool(_ORG_WORD.search(text))
+    for m in _NAME.finditer(text):
+        name = fold(m[0])
+        if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
+            continue
+        first = name.split()[0]
+        if m.start() == 0 and (lexicon.knows(first) or first in STOPWORD_SET):
+            continue  # a capitalised first word, not a name
+        if MONTH_WORDS.fullmatch(m[0]) or first in STOPWORD_SET:
+            continue
+        words = set(name.split())
+        if speaks_of_company or words & _ORG_SUFFIX or any(first in r for r in recipients):
+            return True
+    return False
+
+
+def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: set[str]) -> set[str]:
+    """The kinds of target (``Question.targets``) the sentence ``text`` states."""
+    found = set()
+    # "trois mois seulement après …" dates one event from another: a gap, not how long something lasts.
+    # Unless the question asks for such a gap ("combien de temps avant le contrat ?").
+    asks_gap = bool(_GAP_QUESTION.search(question.text))
+    kinds = {q.kind for q in quantities(text)
+             if asks_gap or not (q.kind == "duration" and _GAP_AFTER.match(text[q.end:]))}
+    if "money" in kinds:
+        found.add("amount")
+    if "count" in kinds:
+        found.add("count")
+    if "duration" in kinds or re.search(r"\b(?:five|cinq|\d+)[ -](?:year|an)", text, re.IGNORECASE):
+        found.add("duration")
+    if "year" in kinds or MONTH_WORDS.search(text):
+        found.add("date")
+    asked = {fold(e) for e in question.entities}
+    for m in _PERSON.finditer(text):
+        words = m[0].split()
+        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
+            words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
+        name = " ".join(words)
+        if len(words) >= 2 and fold(name) not in asked and not any(
+                lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
+            found.add("person")
+            break
+    if _ROLE.search(text):
+        found.add("role")
+    if _CHARACTERIZES.search(text):
+        found.add("words")
+    if any(re.search(rf"{re.escape(e)}\s*,\s*(?:un|une|a|an|the|le|la|l['’])\s", text) for e in question.entities):
+        found.add("kind")  # "LexisNexis, un courtier en données …": what the thing is, said beside its name
+    if _GROUP_ACTOR.search(text):
+        found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
+    if _names_an_organization(text, asked, lexicon, corpus_recipients):
+        found.add("organization")
+    if _PLACE.search(text):
+        found.add("place")
+    if CAUSAL.search(text):
+        found.add("reason")
+    return found
+
+
+def missing_target_reason(question: Question, entities: list[str]) -> str:
+    what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name", "role": "a role",
+            "words": "wording", "kind": "description",
+            "organization": "a company", "duration": "a duration", "place": "a place", "reason": "a reason"}
+    asked = " or ".join(what[t] for t in question.targets if t in what)
+    subject = " and ".join(entities) if entities else "this subject"
+    return f"the passages about {subject} give no {asked.removeprefix('an ').removeprefix('a ')}"
+
+
+def states_quantities(folded_text: str, question: Question) -> bool:
+    """Every number, year and month the question assumes is stated in this text."""
+    stated = quantities(folded_text)
+    for q in question.quantities:
+        if q.kind == "duration":
+            continue
+        if q.kind == "year":
+            if not re.search(rf"(?<!\d){int(q.value)}(?!\d)", folded_text):
+                return False
+        elif not any(same_value(q.value, s.value) for s in stated if s.kind in ("money", "count")):
+            return False
+    for year, month in question.months:
+        names = [m for m in MONTH_WORDS.findall(folded_text)]
+        if not any(_month_number(n) == month for n in names) and not re.search(rf"{year}-{month:02d}", folded_text):
+            return False
+    return True
+
+
+def _month_number(name: str) -> int:
+    return MONTHS.get(name.lower(), 0)
+
+
+def _offices(text: str) -> set[tuple[str, str]]:
+    """(office, holder) pairs: "the Trump administration", "l'administration Biden", "President Obama"."""
+    found = {(fold(m["office"]), fold(m["name"])) for m in _OFFICE_AFTER.finditer(text)}
+    found |= {(fold(m["office"]), fold(m["name"])) for m in _OFFICE_BEFORE.finditer(text)}
+    return {(_OFFICE_WORDS.get(office, office), name) for office, name in found}
+
+
+def reason_of_another_office(question: str, sentence: str) -> bool:
+    """The sentence's causal clause names the same office held by someone else, and not the asked one."""
+    asked = _offices(question)
+    if not asked:
+        return False
+    for clause in re.split(r"[,;:—–]", sentence):
+        if not CAUSAL.search(clause):
+            continue
+        held = _offices(clause)
+        if held & asked:
+            return False
+        if any(office == a_office and name != a_name for office, name in held for a_office, a_name in asked):
+            return True
+    return False
+

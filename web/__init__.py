@@ -1,0 +1,9 @@
+"""The web chat's parts below its layout (``dossier.app``): what it shows and how it is served.
+
+- ``dossier.web.render``: answers, citation cards and the sources panel as escaped HTML/Markdown; CSS.
+- ``dossier.web.records_view``: the Records tab's rows, filter, sort and plots (matplotlib, lazily).
+- ``dossier.web.uploads``: files added from the Sources tab, screened, copied and ingested.
+- ``dossier.web.serve``: launching safely (auth, private upload directory, signals, engine start).
+
+Importing this package loads nothing heavy; its modules import Gradio where they need it.
+"""
