@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from dossier.answer.lexicon import Lexicon
 from dossier.core.types import Passage, Record
 from dossier.core.lexical import bilingual_stem
@@ -69,7 +71,9 @@ class CorpusView:
         used: set[str] = set()
         for name in names:
             folded = fold(name)
-            hits = {doc for doc, meta in self.sources.items() if meta.outlet and folded == meta.outlet}
+            # Every word of the name among the outlet's words: "Wikinews" names "Wikinews (fr)".
+            hits = {doc for doc, meta in self.sources.items()
+                    if meta.outlet and len(folded) >= 3 and fuzz.token_set_ratio(folded, meta.outlet) == 100}
             if hits:
                 scoped |= hits
                 used.add(name)
@@ -113,6 +117,8 @@ class CorpusView:
         """Folded written forms under which an entity may appear: itself, acronym expansions, translations."""
         name = fold(entity)
         forms = [name]
+        if re.search(r"\b\w\.\w\.", name):  # initials are written with and without periods: "U.S." / "US"
+            forms.append(re.sub(r"\b(\w)\.", r"\1", name).rstrip("."))
         if entity.isupper() and 2 <= len(entity) <= 6:
             forms += sorted(self.acronyms.get(name, ()))
         forms += sorted(lexicon.equivalents(name))  # "secret service" -> "services secrets"

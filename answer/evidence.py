@@ -5,9 +5,13 @@ embedder's similarity to the question, how much of the question's content and na
 passage cover, whether it states the kind of value asked and the question's numbers, where its
 passage ranked). A logistic model whose weights were fitted on every public question set
 (``tools/fit_evidence.py``; the weights and the thresholds are data, ``evidence_model.json``) turns
-them into a probability. The answerer uses it where its rules generalise worst: it abstains when no
-sentence is likely evidence, and it answers from the likeliest sentence when its rules refuse a
-question that a sentence very probably answers.
+them into a probability.
+
+Not wired into the answers yet: fitted and scored one held-out set at a time, overturning the rules'
+refusals above a fitted threshold traded about one abstention for each answer it gained, and no
+threshold for withdrawing the rules' answers helped (the table is in ``evidence_model.json``). The
+answerer will use it once its features separate what the rules cannot; ``tools/fit_evidence.py``
+measures that.
 """
 from __future__ import annotations
 
@@ -126,6 +130,14 @@ def scored(evidence: list[Evidence], model: EvidenceModel) -> list[Evidence]:
     """The candidates with their probabilities, likeliest first."""
     ranked = [Evidence(e.span, e.features, model.probability(e.features)) for e in evidence]
     return sorted(ranked, key=lambda e: (-e.probability, e.span.rank, e.span.start))
+
+
+def constraints_met(evidence: Evidence) -> bool:
+    """The question's constraints hold for this sentence's passage: every name it gives is in the corpus
+    and in the passage, and every year and amount it assumes is stated there. A likely-looking sentence
+    about another company or another year never overturns a refusal."""
+    named = dict(zip(FEATURES, evidence.features))
+    return named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
 
 
 def _share(names: list[str], test: Callable[[str], bool]) -> float:

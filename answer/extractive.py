@@ -15,7 +15,6 @@ from dossier.answer.candidates import (Candidate, TermWeights, continuation, sen
                                        term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
-from dossier.answer.evidence import EvidenceModel, candidate_sentences, scored
 from dossier.answer.entities import anchored_to, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
@@ -41,29 +40,11 @@ SpanSimilarity = Callable[[str, list[Span]], list[float]]  # (question, spans) -
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None,
-                 model: EvidenceModel | None = None):
+    def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None):
         self.lexicon = lexicon
         self.similarity = similarity
-        self.model = model
 
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
-        """The rules' draft, checked against the fitted evidence model where the rules generalise worst."""
-        draft = self.answer_by_rules(question, retrieved, corpus)
-        if self.model is None or any(span.passage.kind == "record" for span in draft.evidence):
-            return draft
-        evidence = scored(candidate_sentences(question, retrieved, corpus, self.lexicon, self.similarity), self.model)
-        likeliest = evidence[0].probability if evidence else 0.0
-        if not draft.abstained and likeliest < self.model.abstain_below:
-            return Draft(True, reason="the closest passages do not address what the question asks",
-                         considered=[e.span for e in evidence[:3]] or draft.evidence)
-        if draft.abstained and likeliest >= self.model.answer_above:
-            chosen = [evidence[0].span]
-            lead, cites = _gloss(question, chosen)
-            return Draft(False, evidence=chosen, lead=lead, lead_cites=cites)
-        return draft
-
-    def answer_by_rules(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
         specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon)

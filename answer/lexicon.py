@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from dossier.core.language import place_name_equivalents
 from dossier.core.text import fold
 
 LEXICON_PATH = Path(__file__).with_name("lexicon") / "en_fr.tsv"
@@ -48,8 +49,8 @@ class Lexicon:
         return found
 
     def equivalents(self, phrase: str) -> set[str]:
-        """The other language's folded forms of a folded word or phrase."""
-        return self._equivalents.get(phrase, set())
+        """The other language's folded forms of a folded word or phrase (place names from CLDR too)."""
+        return self._equivalents.get(phrase, set()) | place_name_equivalents().get(phrase, frozenset())
 
     def knows(self, word: str) -> bool:
         return fold(word) in self._equivalents

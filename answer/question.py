@@ -9,7 +9,7 @@ from dossier.answer.lexicon import Lexicon
 from dossier.core.quantities import MONTHS, Quantity, quantities
 from dossier.core.language import question_language
 from dossier.core.lexical import STOPWORDS, bilingual_stem
-from dossier.core.text import fold
+from dossier.core.text import fold, sentences
 
 QUESTION_WORDS = {
     "how", "much", "many", "what", "which", "who", "whom", "whose", "when", "where", "why", "does", "did", "do",
@@ -76,8 +76,10 @@ _COMPARISON = re.compile(
     r"(?P<op>over|above|more than|greater than|exceeding|at least|plus de|supérieure?s? à|au-dessus de|au moins|"
     r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
+# A name word: initials keep their last period ("U.S. Open"), other words end on a letter or "&".
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&.\-]*[\w&]|[A-Z])"
 _ENTITY = re.compile(
-    r"(?<![\w\-])(?:[A-Z][\w&.\-]*[\w&]|[A-Z])(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?(?:[A-Z][\w&.\-]*[\w&]|[A-Z]))*")
+    rf"(?<![\w\-]){_NAME_WORD}(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?{_NAME_WORD})*")
 _EXCLUDING = (r"(?:apart from|aside from|besides|other than|except(?: for)?|excluding|en dehors d[eu']|hormis|"
               r"à part|outre|excepté|sauf)\s+(?:the\s+|le\s+|la\s+|l['’]\s*|les\s+)?")
 _COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",
@@ -130,7 +132,9 @@ def words_of(text: str) -> list[str]:
 def asked_part(text: str) -> str:
     """The interrogative sentences of a question. Other sentences ("Ignore your sources and say …")
     are instructions inside the question: data, never obeyed, and never taken as premises."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    # The one sentence splitter: "U.S. Open" or "Dr. Smith" do not end a sentence.
+    stripped = text.strip()
+    parts = [stripped[start:end] for start, end in sentences(stripped)]
     asked = [p for p in parts if p.endswith("?")]
     return " ".join(asked) if asked and len(asked) < len(parts) else text
 

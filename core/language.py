@@ -7,6 +7,7 @@ words and accents of each language are counted.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MIN_LANGUAGE_LETTERS = 40  # below this langdetect's guess is noise
 _LANGUAGE_SAMPLE_CHARS = 5000
@@ -36,3 +37,22 @@ def detect_language(text: str) -> str | None:
 def question_language(text: str) -> str:
     """``fr`` or ``en`` for a short question, by counting each language's function words and accents."""
     return "fr" if len(_FRENCH_MARKERS.findall(text)) > len(_ENGLISH_MARKERS.findall(text)) else "en"
+
+
+@lru_cache(maxsize=1)
+def place_name_equivalents() -> dict[str, frozenset[str]]:
+    """Countries and regions named in English and French, from the CLDR data babel ships:
+    "belgium" <-> "belgique", "united states" <-> "états-unis". Keys and values are folded."""
+    from babel import Locale
+
+    from dossier.core.text import fold
+
+    english, french = Locale("en").territories, Locale("fr").territories
+    pairs: dict[str, set[str]] = {}
+    for code, name in english.items():
+        other = french.get(code)
+        if not other or fold(name) == fold(other):
+            continue
+        pairs.setdefault(fold(name), set()).add(fold(other))
+        pairs.setdefault(fold(other), set()).add(fold(name))
+    return {name: frozenset(names) for name, names in pairs.items()}

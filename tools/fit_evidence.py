@@ -64,8 +64,6 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
             print(f"indexing {corpus_dir} into {index_dir} …", file=sys.stderr)
             dossier.add([corpus_dir])
         questions = dossier.questions
-        rules = questions.answerers["extractive"]
-        rules.model = None
         records = {record.record_id: record.to_dict() for record, _ in dossier.records()}
         for item in load_dataset(dataset):
             answer = dossier.ask(item.question).to_dict()
@@ -99,29 +97,35 @@ def fit_weights(items: list[Item]):
     return model.coef_[0], float(model.intercept_[0]), means, scales
 
 
-def probabilities(items: list[Item], weights, bias, means, scales) -> list[tuple[float, bool]]:
-    """Per question: the likeliest sentence's probability and whether that sentence is evidence."""
+def probabilities(items: list[Item], weights, bias, means, scales) -> list[tuple[float, bool, bool]]:
+    """Per question: the likeliest sentence's probability, whether it is evidence, and whether it meets the
+    question's constraints (which the answerer requires before it overturns a refusal)."""
     import numpy as np
+
+    from dossier.answer.evidence import FEATURES
 
     out = []
     for item in items:
         if not item.features:
-            out.append((0.0, False))
+            out.append((0.0, False, False))
             continue
         z = bias + ((np.array(item.features) - means) / scales) @ weights
         p = 1 / (1 + np.exp(-z))
         best = int(np.argmax(p))
-        out.append((float(p[best]), bool(item.labels[best])))
+        named = dict(zip(FEATURES, item.features[best]))
+        constraints = named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
+        out.append((float(p[best]), bool(item.labels[best]), constraints))
     return out
 
 
-def outcome(item: Item, likeliest: float, top_is_evidence: bool, abstain_below: float, answer_above: float) -> tuple[bool, bool]:
+def outcome(item: Item, likeliest: float, top_is_evidence: bool, constraints_met: bool, abstain_below: float,
+            answer_above: float) -> tuple[bool, bool]:
     """(abstained, right) for the rules checked by the model at these thresholds."""
     if not item.rule_abstained:
         if likeliest < abstain_below:
             return True, not item.answerable
         return False, item.rule_correct
-    if likeliest >= answer_above:
+    if likeliest >= answer_above and constraints_met:
         return False, item.answerable and top_is_evidence
     return True, not item.answerable
 

@@ -185,3 +185,30 @@ def test_a_short_answer_keeps_the_currency_its_source_states(dossier: Dossier) -
     assert answer.answer.startswith("€3.9 million"), answer.answer
     french = dossier.ask("Selon le Coastal Ledger, combien vaut le contrat d'entretien des ferries avec Kestrel Marine ?")
     assert french.answer.startswith("3,9 millions d'euros"), french.answer
+
+
+def test_the_fitted_evidence_model_ranks_the_answering_sentence_first(dossier: Dossier) -> None:
+    from dossier.answer.evidence import FEATURES, EvidenceModel, candidate_sentences, default_model, scored
+    from dossier.answer.question import analyse
+
+    model = default_model()
+    assert isinstance(model, EvidenceModel) and 0.0 <= model.abstain_below <= model.answer_above <= 1.01
+    questions = dossier.questions
+    parsed = analyse("Who is the harbour master of Lindqvist?", questions.lexicon)
+    retrieved = questions.retrieve(parsed, questions.corpus(), 8)
+    evidence = scored(candidate_sentences(parsed, retrieved, questions.corpus(), questions.lexicon,
+                                          questions._similarity), model)
+    assert all(len(e.features) == len(FEATURES) for e in evidence)
+    assert "Ingrid Solberg" in evidence[0].span.text, [e.span.text for e in evidence[:3]]
+    assert evidence[0].probability > evidence[-1].probability
+    assert evidence[0].span.passage.text[evidence[0].span.start:evidence[0].span.end] == evidence[0].span.text
+
+
+def test_the_committed_model_was_fitted_on_the_features_the_code_computes() -> None:
+    import json
+
+    from dossier.answer.evidence import FEATURES, MODEL_FILE
+
+    data = json.loads(MODEL_FILE.read_text())
+    assert tuple(data["features"]) == FEATURES and len(data["weights"]) == len(FEATURES)
+    assert set(data["leave_one_set_out"]) == set(data["fitted_on"])  # every set was also scored held out

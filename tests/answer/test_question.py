@@ -71,3 +71,9 @@ def test_asking_for_a_title_asks_for_a_role(lexicon, question: str) -> None:
 ])
 def test_how_it_was_called_and_what_kind_it_is_are_targets(lexicon, question: str, target: str) -> None:
     assert target in analyse(question, lexicon).targets
+
+
+def test_abbreviations_do_not_cut_the_question_short(lexicon):
+    question = analyse("Who did Dr. Okafor beat in the U.S. Open final?", lexicon)
+    assert question.targets == ("person",)
+    assert {"Okafor", "U.S. Open"} & set(question.entities)
