@@ -13,10 +13,9 @@ from rapidfuzz import fuzz
 from dossier.answer.lexicon import Lexicon
 from dossier.core.types import Passage, Record
 from dossier.core.lexical import bilingual_stem
-from dossier.core.text import fold
+from dossier.core.text import NAME, NAME_CONNECTORS, fold
 
-_NAME = re.compile(r"[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
-_CONNECTORS = {"of", "and", "for", "de", "du", "des", "la", "le", "&", "the"}
+_CONNECTORS = {*NAME_CONNECTORS, "the"}
 _WORD = re.compile(r"\w+")
 
 
@@ -56,7 +55,7 @@ class CorpusView:
         idf = {s: math.log(1 + n / c) for s, c in df.items()}
         acronyms: dict[str, set[str]] = {}
         for p in passages:
-            for m in _NAME.finditer(p.text):
+            for m in NAME.finditer(p.text):
                 words = m[0].split()
                 initials = "".join(w[0] for w in words if w.lower() not in _CONNECTORS)
                 if len(initials) >= 2:
@@ -160,7 +159,7 @@ def _aliases(records: list[tuple[Record, str]]) -> dict[str, set[str]]:
             continue
         recipient = fold(record.recipient)
         for field_text in (record.product_or_service, record.description):
-            for m in _NAME.finditer(field_text or ""):
+            for m in NAME.finditer(field_text or ""):
                 if m.start() == 0 and " " not in m[0] and not any(c.isupper() for c in m[0][1:]):
                     continue  # a capitalised first word, not a name ("Licenses for …"); "ImmigrationOS" stays
                 name = fold(m[0])

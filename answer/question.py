@@ -9,7 +9,7 @@ from dossier.answer.lexicon import Lexicon
 from dossier.core.quantities import MONTHS, Quantity, quantities
 from dossier.core.language import question_language
 from dossier.core.lexical import STOPWORDS, bilingual_stem
-from dossier.core.text import fold, sentences
+from dossier.core.text import NAME_WORD, fold, name_pattern, sentences
 
 QUESTION_WORDS = {
     "how", "much", "many", "what", "which", "who", "whom", "whose", "when", "where", "why", "does", "did", "do",
@@ -76,10 +76,8 @@ _COMPARISON = re.compile(
     r"(?P<op>over|above|more than|greater than|exceeding|at least|plus de|supérieure?s? à|au-dessus de|au moins|"
     r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
-# A name word: initials keep their last period ("U.S. Open"), other words end on a letter or "&".
-_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&.\-]*[\w&]|[A-Z])"
-_ENTITY = re.compile(
-    rf"(?<![\w\-]){_NAME_WORD}(?:['’]s)?(?:\s+(?:(?:of|and|for|de|du|des|la|le|&)\s+)?{_NAME_WORD})*")
+# A name the question gives: the names of core.text, a lone capital too ("Plan B"), possessive kept.
+_ENTITY = name_pattern(rf"(?:{NAME_WORD}|[A-Z])", after_first="(?:['’]s)?")
 _EXCLUDING = (r"(?:apart from|aside from|besides|other than|except(?: for)?|excluding|en dehors d[eu']|hormis|"
               r"à part|outre|excepté|sauf)\s+(?:the\s+|le\s+|la\s+|l['’]\s*|les\s+)?")
 _COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",

@@ -13,11 +13,10 @@ from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.core.lexical import STOPWORD_SET
 from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value
-from dossier.core.text import fold
+from dossier.core.text import NAME, fold
 
 CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
                     r"reason|raison|motif)", re.IGNORECASE)
-_NAME = re.compile(r"(?<![\w])[A-Z][\w&\-]*[\w&](?:\s+(?:(?:of|and|de|du|des|la|le|&)\s+)?[A-Z][\w&\-]*[\w&])*")
 _PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
 _PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
 _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
@@ -52,7 +51,7 @@ def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipie
     """A company named in the sentence, other than those the question names: a recipient of the
     records, a name with a company suffix, or any name in a sentence that speaks of a company."""
     speaks_of_company = bool(_ORG_WORD.search(text))
-    for m in _NAME.finditer(text):
+    for m in NAME.finditer(text):
         name = fold(m[0])
         if name in asked or any(name in a or a in name for a in asked) or len(name) < 3:
             continue

@@ -151,3 +151,20 @@ def _append_stripped(spans: list[tuple[int, int]], text: str, start: int, end: i
         end -= 1
     if start < end:
         spans.append((start, end))
+
+
+# --- names -------------------------------------------------------------------------------------
+
+# A name as written: capitalised words joined by the connectors names use ("Bank of America",
+# "Ministère de la Justice"); initials keep their last period ("U.S. Open").
+NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&.\-]*[\w&])"
+NAME_CONNECTORS = ("of", "and", "for", "de", "du", "des", "la", "le", "&")
+_JOIN = rf"\s+(?:(?:{'|'.join(NAME_CONNECTORS)})\s+)?"
+
+
+def name_pattern(word: str = NAME_WORD, after_first: str = "") -> re.Pattern[str]:
+    """A name made of ``word``s (``NAME_WORD`` or a variant of it); ``after_first`` may follow the first."""
+    return re.compile(rf"(?<![\w\-]){word}{after_first}(?:{_JOIN}{word})*")
+
+
+NAME = name_pattern()

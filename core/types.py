@@ -1,10 +1,11 @@
 """The project's own small records: what crosses a room's door.
 
-Frozen dataclasses, JSON-friendly via ``to_dict``. No llama-index or Chroma type ever appears here.
+Frozen dataclasses; their JSON (``to_dict``/``from_dict``) goes through pydantic. No llama-index or Chroma type ever appears here.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 DatePrecision = Literal["day", "month", "year"]
@@ -14,18 +15,22 @@ AmountKind = Literal["transaction", "award_total"]
 
 
 class Plain:
-    """``to_dict()``: the record as JSON-ready data (nested records as dicts, tuples as lists)."""
+    """JSON in and out through pydantic: ``to_dict()`` gives JSON-ready data (nested records as dicts,
+    tuples as lists); ``from_dict()`` validates such data back into the record, types checked."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_ready(asdict(self))  # type: ignore[call-overload]
+        return _adapter(type(self)).dump_python(self, mode="json")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        return _adapter(cls).validate_python(data)
 
 
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    return value
+@lru_cache(maxsize=None)
+def _adapter(kind: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)
 
 
 @dataclass(frozen=True)

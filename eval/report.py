@@ -197,29 +197,23 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _format(value: Any, kind: str) -> str:
+def _format(value: Any, kind: str, signed: bool = False) -> str:
     if value is None:
         return "—"
+    sign = "+" if signed else ""
     if kind == "count":
-        return str(int(value))
+        return f"{int(value):{sign}d}"
     if kind == "ms":
-        return f"{value:,.0f}"
+        return f"{value:{sign},.0f}"
     if kind == "mean":
-        return f"{value:,.1f}"
-    return f"{value:.3f}"
+        return f"{value:{sign},.1f}"
+    return f"{value:{sign}.3f}"
 
 
 def _format_delta(value: Any, previous: Any, kind: str) -> str:
     if value is None or previous is None:
         return "—"
-    delta = value - previous
-    if kind == "count":
-        return f"{int(delta):+d}"
-    if kind == "ms":
-        return f"{delta:+,.0f}"
-    if kind == "mean":
-        return f"{delta:+,.1f}"
-    return f"{delta:+.3f}"
+    return _format(value - previous, kind, signed=True)
 
 
 def _verdict(value: Any, previous: Any, metric: Metric) -> str:

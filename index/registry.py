@@ -243,4 +243,4 @@ def _passage(row: sqlite3.Row) -> Passage:
 
 
 def _record(data: dict[str, Any]) -> Record:
-    return Record(**data)
+    return Record.from_dict(data)

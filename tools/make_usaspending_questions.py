@@ -3,7 +3,7 @@
 "Contracts - Prime Award Summaries" downloads.
 
 Every figure in the output is computed here from the CSV files (csv module).
-Run:  python3 eval/datasets/make_usaspending_questions.py
+Run:  python3 tools/make_usaspending_questions.py
 It prints the computed values and rewrites usaspending.jsonl next to itself.
 
 Semantics used:
@@ -24,10 +24,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 # The samples sit in ../shared beside the checkout; a first argument names another folder.
-SAMPLES = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[3] / "shared" / "samples" / "usaspending")
+SAMPLES = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[2] / "shared" / "samples" / "usaspending")
 US = "us-local-gov-ice-award-summaries.csv"
 CA = "ca-local-gov-dhs-award-summaries.csv"
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "usaspending.jsonl")
+OUT = str(Path(__file__).resolve().parents[1] / "eval" / "datasets" / "usaspending.jsonl")
 
 ICE = "U.S. Immigration and Customs Enforcement"
 CBP = "U.S. Customs and Border Protection"
