@@ -16,6 +16,8 @@ from dossier.core.lexical import bilingual_stem
 from dossier.core.text import NAME, NAME_CONNECTORS, fold
 
 _CONNECTORS = {*NAME_CONNECTORS, "the"}
+# A capitalised word after a lowercase word or a comma: capitalised because it is a name.
+_CAPITALISED_INSIDE = re.compile(r"[^\W\d_A-Z][,;:]? ([A-Z][\w\-]*)")
 _WORD = re.compile(r"\w+")
 
 
@@ -40,6 +42,7 @@ class CorpusView:
     records: list[tuple[Record, str]]  # (record, passage id)
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
     sources: dict[str, SourceMeta] = field(default_factory=dict)  # document id -> where and when it was published
+    name_words: set[str] = field(default_factory=set)  # folded words the corpus capitalises inside a sentence
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
     _record_texts: dict[int, str] = field(default_factory=dict)
@@ -60,8 +63,9 @@ class CorpusView:
                 initials = "".join(w[0] for w in words if w.lower() not in _CONNECTORS)
                 if len(initials) >= 2:
                     acronyms.setdefault(initials.lower(), set()).add(fold(m[0]))
+        name_words = {fold(m[1]) for p in passages for m in _CAPITALISED_INSIDE.finditer(p.text)}
         return cls(passages, folded, stems, idf, acronyms, _aliases(records), records, "\n".join(folded.values()),
-                   sources or {})
+                   sources or {}, name_words)
 
     def source_scope(self, names: tuple[str, ...]) -> tuple[set[str], set[str]]:
         """The documents a question scopes itself to by naming their outlet ("according to Global Voices",

@@ -18,11 +18,17 @@ GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every artic
 ANCHOR_SENTENCES = 2
 
 
-def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lexicon) -> list[str]:
+def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lexicon, opening: str = "") -> list[str]:
     """Split a name the corpus does not know at its connectors when each part is known:
-    "ImmigrationOS de Palantir" is two names; "Babel Street" stays one, unknown, name."""
+    "ImmigrationOS de Palantir" is two names; "Babel Street" stays one, unknown, name. The question's
+    opening word ("Summarize …") leaves a name unless the corpus itself writes it as one."""
     resolved = []
     for entity in entities:
+        words = entity.split()
+        if opening and fold(words[0]) == opening and opening not in corpus.name_words and not corpus.known(entity, lexicon):
+            entity = " ".join(words[1:])
+            if not entity:
+                continue
         parts = [p for p in re.split(r"\s+(?:of|de|du|des|and|et|for)\s+", entity) if p]
         if len(parts) > 1 and not corpus.known(entity, lexicon) and all(corpus.known(p, lexicon) for p in parts):
             resolved.extend(parts)

@@ -88,7 +88,7 @@ class Evidence:
 def candidate_sentences(question: Question, retrieved: list[ScoredPassage], corpus: CorpusView, lexicon: Lexicon,
                         similarity: Similarity | None) -> list[Evidence]:
     """Every sentence of the retrieved article passages with its features (no probability yet)."""
-    names = [e for e in resolve_entities(question.entities, corpus, lexicon) if not is_generic(e, corpus, lexicon)]
+    names = [e for e in resolve_entities(question.entities, corpus, lexicon, question.opening) if not is_generic(e, corpus, lexicon)]
     names_in_corpus = _share(names, lambda e: corpus.known(e, lexicon))
     weights = term_weights(question, corpus)
     terms_in_corpus = term_coverage({w for w, (ts, _) in weights.items() if any(t in corpus.idf for t in ts)}, weights)

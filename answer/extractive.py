@@ -47,7 +47,7 @@ class ExtractiveAnswerer:
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
-        specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon)
+        specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon, question.opening)
                     if not is_generic(e, corpus, self.lexicon)]
         unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
         if unknown:

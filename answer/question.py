@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from dossier.answer.lexicon import Lexicon
-from dossier.core.quantities import MONTHS, Quantity, quantities
+from dossier.core.quantities import MONTHS, RATE, Quantity, quantities
 from dossier.core.language import question_language
 from dossier.core.lexical import STOPWORDS, bilingual_stem
 from dossier.core.text import NAME_WORD, fold, name_pattern, sentences
@@ -116,6 +116,10 @@ class Question:
     amount_bounds: tuple[tuple[str, float], ...] = field(default=())  # (">" or "<", value)
     focus: tuple[str, ...] = ()  # words of the "which X / quel X" phrase: "court" in "which court blocked"
     excluded: tuple[str, ...] = ()  # "Besides DHS, which departments …": named only to be left out
+    # The question's first word when only its position capitalises it ("Summarize …", "Auprès de …"):
+    # a name only if the corpus writes it so inside a sentence (``resolve_entities`` decides).
+    opening: str = ""
+    per_period: bool = False  # "how much per year": a rate is asked, a total does not answer it
 
     @property
     def lexical_query(self) -> str:
@@ -161,7 +165,8 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
     return Question(
         text=full_text, language=language, targets=targets, entities=entities, quantities=qty, months=months,
         years=years, terms=terms, records_intent=bool(_RECORDS_VOCAB.search(folded)), aggregation=aggregation, focus=_focus(folded, terms),
-        amount_bounds=tuple(bounds), excluded=excluded,
+        amount_bounds=tuple(bounds), excluded=excluded, opening=_opening_word(text, entities),
+        per_period=RATE.search(text) is not None,
     )
 
 
@@ -187,6 +192,14 @@ def _entities(text: str, lexicon: Lexicon) -> list[str]:
             if len(name) > 1:
                 found.append(name)
     return found
+
+
+def _opening_word(text: str, entities: tuple[str, ...]) -> str:
+    first = re.match(r"\s*[«“\"]?\s*([^\W\d_][\w\-]*)", text)
+    if not first or not first[1][1:].islower():
+        return ""  # "ICE", "ImmigrationOS": written as a name, whatever its place
+    word = first[1]
+    return fold(word) if any(e.split()[0] == word for e in entities) else ""
 
 
 def _months(folded: str) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from dossier.answer.question import Question, analyse
 from dossier.answer.records import RecordsAnswerer
 from dossier.core.errors import ConfigError
 from dossier.core.settings import Settings
+from dossier.core.quantities import RATE
 from dossier.core.text import fold
 from dossier.core.types import Answer, ScoredPassage
 
@@ -120,6 +121,10 @@ class QuestionService:
                 computed = self.records_answerer.answer(parsed, corpus, passage_of, require_subject=True)
                 if computed is not None and not computed.abstained:
                     draft, retrieved = computed, _records_first(computed, retrieved)
+        if parsed.per_period and not draft.abstained and not any(RATE.search(s.text) for s in draft.evidence):
+            # "How much does it cost per year?" is not answered by a contract's total.
+            draft = Draft(True, reason="the passages give a total, not a figure per period",
+                          considered=list(draft.evidence))
         timings["answer"] = _ms(mark)
         answer = compose(parsed, draft, retrieved)
         timings["total"] = _ms(started)

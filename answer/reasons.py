@@ -25,6 +25,8 @@ _FRENCH = (
     (r"the passages about (.+) do not answer this", r"les passages sur \1 n’y répondent pas"),
     (r"the reason the passages give is for another administration's decision",
      "la raison donnée par les sources concerne la décision d’une autre administration"),
+    (r"the passages give a total, not a figure per period",
+     "les passages donnent un total, pas un montant par période"),
     (r"the language model returned an empty reply", "le modèle n’a rien répondu"),
     (r"the language model found no answer in the passages", "le modèle n’a trouvé aucune réponse dans les passages"),
 )

@@ -57,7 +57,7 @@ class RecordsAnswerer:
             return self._difference(question, corpus, passage_of)
         rows = list(corpus.records)
         subject_matched = False
-        for entity in resolve_entities(question.entities, corpus, self.lexicon):
+        for entity in resolve_entities(question.entities, corpus, self.lexicon, question.opening):
             matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)]
             if not matching and not require_subject:  # a shortened name ("Paragon") only when asked of records
                 matching = [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
@@ -102,7 +102,7 @@ class RecordsAnswerer:
     def _difference(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft:
         """Two awards, each picked out by its own name in the question, and what separates their amounts."""
         awards = _group_awards(list(corpus.records))
-        entities = resolve_entities(question.entities, corpus, self.lexicon)
+        entities = resolve_entities(question.entities, corpus, self.lexicon, question.opening)
         picked: list[Award] = []
         for entity in entities:
             matching = self._naming(awards, entity, corpus)

@@ -226,6 +226,13 @@ def same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
 
 
+# A figure per period ("per year", "annual", "par an", "mensuel"): a rate, not a total.
+RATE = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(?:year|month|week|day)\b(?!\s+(?:ago|earlier|later|before|after))|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily)\b|"
+    r"\bpar\s+(?:an|année|mois|semaine|jour)\b|\b(?:annuel(?:le)?s?|mensuel(?:le)?s?|hebdomadaires?|quotidien(?:ne)?s?)\b",
+    re.IGNORECASE)
+
+
 # ----------------------------------------------------------------------------------------------------
 # Writing quantities for a reader
 

@@ -212,3 +212,15 @@ def test_the_committed_model_was_fitted_on_the_features_the_code_computes() -> N
     data = json.loads(MODEL_FILE.read_text())
     assert tuple(data["features"]) == FEATURES and len(data["weights"]) == len(FEATURES)
     assert set(data["leave_one_set_out"]) == set(data["fitted_on"])  # every set was also scored held out
+
+
+def test_a_capital_that_only_opens_the_question_is_not_a_name(dossier: Dossier) -> None:
+    answer = dossier.ask("Outline the ferry maintenance contract Lindqvist signed with Kestrel Marine.")
+    assert "Outline" not in answer.answer  # never "no source mentions Outline"
+    assert not answer.abstained, answer.answer
+
+
+def test_a_figure_per_period_is_not_answered_by_a_total(dossier: Dossier) -> None:
+    answer = dossier.ask("How much does Lindqvist pay Kestrel Marine per year for ferry maintenance?")
+    assert answer.abstained and answer.citations == (), answer.answer
+    assert "per period" in answer.answer

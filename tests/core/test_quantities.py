@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.core.quantities import MONTHS, format_amount, human_size, quantities
+from dossier.core.quantities import MONTHS, RATE, format_amount, human_size, quantities
 
 
 @pytest.mark.parametrize(("text", "kind", "value", "currency"), [
@@ -51,3 +51,11 @@ def test_sizes_and_months():
     assert human_size(30_100_000) == "30.1 MB" and human_size(25_000_000, exact=False) == "25 MB"
     assert human_size(812) == "812 bytes"
     assert MONTHS["août"] == MONTHS["august"] == 8
+
+
+@pytest.mark.parametrize(("text", "is_rate"), [
+    ("how much does it cost per year?", True), ("le coût annuel du logiciel", True), ("combien par mois ?", True),
+    ("$30 million a year", True), ("a 3-year contract", False), ("signed a year ago", False), ("in 2024", False),
+])
+def test_a_figure_per_period_is_told_from_a_total(text, is_rate):
+    assert bool(RATE.search(text)) is is_rate
