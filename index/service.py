@@ -26,7 +26,7 @@ from dossier.index.lock import WriterLock
 from dossier.index.registry import DocumentSummary, Registry
 from dossier.index.retrieval import HybridRetriever
 from dossier.index.sentence_vectors import SentenceVectors, unit
-from dossier.ingest import IngestLimits, collect_files, find_near_duplicates, load_document
+from dossier.ingest import IngestLimits, collect_files, find_near_duplicates, load_document, shingles
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -207,8 +207,13 @@ class DossierIndex:
             self.check_layout()
             self._sweep_orphan_vectors()
             changed = False
+            # The stored articles' shingles, read once a batch: each new file is compared with them all
+            # (and with the files before it) without re-reading and re-shingling the collection.
+            article_shingles: dict[str, frozenset] | None = None
             for done, path in enumerate(files, start=1):
-                outcome = self._ingest_one(path, report)
+                if article_shingles is None:
+                    article_shingles = {doc_id: shingles(text) for doc_id, text in self.registry.article_texts()}
+                outcome = self._ingest_one(path, report, article_shingles)
                 report.outcomes.append(outcome)
                 changed |= outcome.status in ("added", "updated", "duplicate")
                 if on_progress:
@@ -219,7 +224,7 @@ class DossierIndex:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_one(self, path: Path, report: IngestReport) -> FileOutcome:
+    def _ingest_one(self, path: Path, report: IngestReport, article_shingles: dict[str, frozenset]) -> FileOutcome:
         key = str(path.resolve())
         try:
             document = load_document(path, self.limits)
@@ -236,10 +241,11 @@ class DossierIndex:
                 stale = Registry.drop_orphan_documents(db)
                 Registry.bump_generation(db)
             self._delete_vectors(stale)
+            self._forget_if_gone(previous, article_shingles)
             others = [n for n in self.registry.names_of(document.id) if n != key]
             return FileOutcome(key, "duplicate", document.id, detail=f"same text as {', '.join(others)}")
         if document.kind == "article":
-            for other_id, similarity in find_near_duplicates(document, self.registry.article_texts()):
+            for other_id, similarity in find_near_duplicates(document, article_shingles.items()):
                 report.near_duplicates.append((key, other_id, similarity))
         passages = self.build_passages(document)
         # Vectors first, registry last: until the registry commits, retrieval ignores the new vectors.
@@ -255,10 +261,18 @@ class DossierIndex:
             self._delete_vectors([p.passage_id for p in passages])
             raise
         self._delete_vectors(stale)
+        self._forget_if_gone(previous, article_shingles)
+        if document.kind == "article":
+            article_shingles[document.id] = shingles(document.text)
         return FileOutcome(
             key, "updated" if previous else "added", document.id,
             passages=sum(1 for p in passages if p.kind == "text"), records=len(document.records),
         )
+
+    def _forget_if_gone(self, document_id: str | None, article_shingles: dict[str, frozenset]) -> None:
+        """A file's earlier version, dropped when the file changed, is no longer a near-duplicate candidate."""
+        if document_id and not self.registry.has_document(document_id):
+            article_shingles.pop(document_id, None)
 
     def build_passages(self, document: Document) -> list[Passage]:
         if document.kind == "records":

@@ -4,7 +4,7 @@ Everything here is stdlib plus parsing libraries, imported lazily inside the rea
 ``ingest`` is cheap and never pulls in the index, the answerer or any model.
 """
 from dossier.ingest.files import SUPPORTED_EXTENSIONS, Rejection, collect_files
-from dossier.ingest.identity import content_hash, document_id, find_near_duplicates, near_duplicate
+from dossier.ingest.identity import content_hash, document_id, find_near_duplicates, near_duplicate, shingles
 from dossier.ingest.limits import IngestLimits
 from dossier.ingest.loader import load_document, load_documents
 
@@ -19,4 +19,5 @@ __all__ = [
     "load_document",
     "load_documents",
     "near_duplicate",
+    "shingles",
 ]

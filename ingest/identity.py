@@ -51,20 +51,22 @@ def near_duplicate(a: str, b: str) -> float:
 
 def find_near_duplicates(
     doc: Document | str,
-    others: Iterable[tuple[str, str]],
+    others: Iterable[tuple[str, str | frozenset]],
     threshold: float = 0.8,
 ) -> list[tuple[str, float]]:
     """``(id, score)`` of the ``others`` at least ``threshold`` similar to ``doc``, best first.
 
-    When ``doc`` is a Document, an entry carrying its own id is itself and is left out.
+    An other is given by its text or, to compare many files against one collection without
+    re-reading it each time, by its ``shingles``. When ``doc`` is a Document, an entry carrying its
+    own id is itself and is left out.
     """
     own_id = doc.id if isinstance(doc, Document) else None
     own_shingles = shingles(doc.text if isinstance(doc, Document) else doc)
     matches = []
-    for other_id, other_text in others:
+    for other_id, other in others:
         if other_id == own_id:
             continue
-        score = _jaccard(own_shingles, shingles(other_text))
+        score = _jaccard(own_shingles, other if isinstance(other, frozenset) else shingles(other))
         if score >= threshold:
             matches.append((other_id, score))
     return sorted(matches, key=lambda match: (-match[1], match[0]))

@@ -199,3 +199,27 @@ def test_a_held_writer_lock_refuses_a_second_writer_but_not_readers(tmp_path, ar
         assert reader.retrieve("Clearview AI", None, 3)
         assert len(index.documents()) == 1
     assert [o.status for o in index.ingest([second]).outcomes] == ["added"]
+
+
+def test_near_duplicates_within_one_batch_and_never_against_a_replaced_version(tmp_path, articles_dir, make_index):
+    index = make_index(tmp_path / "idx")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(articles_dir.iterdir())[:2]]
+    folder = tmp_path / "batch"
+    folder.mkdir()
+
+    def variant(text: str) -> str:
+        words = text.split(" ")
+        for i in (40, 120):
+            words[i] = "modifié"
+        return " ".join(words)
+
+    (folder / "a.txt").write_text(texts[0], encoding="utf-8")
+    (folder / "b.txt").write_text(variant(texts[0]), encoding="utf-8")
+    report = index.ingest([folder / "a.txt", folder / "b.txt"])  # one batch: b meets a, added just before
+    first_id = next(o.document_id for o in report.outcomes if o.path.endswith("a.txt"))
+    assert [(p.rsplit("/", 1)[-1], other) for p, other, _ in report.near_duplicates] == [("b.txt", first_id)]
+
+    (folder / "a.txt").write_text(texts[1], encoding="utf-8")  # a's first version leaves the index
+    (folder / "c.txt").write_text(variant(variant(texts[0])), encoding="utf-8")
+    report = index.ingest([folder / "a.txt", folder / "c.txt"])
+    assert first_id not in {other for _, other, _ in report.near_duplicates}
