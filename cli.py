@@ -160,8 +160,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     print(f"indexing {args.corpus} into {settings.index} …")
     report = dossier.add([args.corpus], on_progress=_progress_bar())
     _print_report(report)
-    print(f'ask from the terminal: dossier ask "How much was ICE\'s September 2025 contract with Clearview AI worth?"'
-          f" --index {settings.index}")
+    print(f'ask from the terminal: dossier ask "YOUR QUESTION" --index {settings.index}')
     return 0
 
 

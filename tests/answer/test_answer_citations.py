@@ -58,8 +58,8 @@ def test_a_gloss_points_at_the_quote_that_states_it() -> None:
 def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years(demo_dossier) -> None:
     from dossier.eval.numbers import numbers_match
 
-    answer = demo_dossier.ask("De combien l'attribution Clearview AI de 2025 dépasse-t-elle celle de 2024 "
-                              "dans les registres ?")
+    answer = demo_dossier.ask("Dans les registres, de combien la somme attribuée à Clearview AI en 2025 dépasse-t-elle "
+                              "celle de 2024 ?")
     assert not answer.abstained, answer.answer
     assert numbers_match("2,65 millions", answer.answer), answer.answer
     dates = sorted(c.passage_text.split("action date: ")[1][:4] for c in answer.citations if c.record_id)
@@ -79,9 +79,9 @@ def test_by_how_much_is_computed_from_the_records_the_names_and_date_pick(demo_d
 
 
 def test_a_reason_given_for_another_administration_is_not_the_asked_ones(demo_dossier) -> None:
-    asked_wrong = demo_dossier.ask("Why did the Trump administration suspend ICE's spyware contract with Paragon?")
+    asked_wrong = demo_dossier.ask("Why was ICE's Paragon spyware deal suspended under the Trump administration?")
     assert asked_wrong.abstained and not asked_wrong.citations, asked_wrong.answer
-    asked_right = demo_dossier.ask("Why did the Biden administration suspend ICE's spyware contract with Paragon?")
+    asked_right = demo_dossier.ask("Why was ICE's Paragon spyware deal suspended under the Biden administration?")
     assert not asked_right.abstained, asked_right.answer
     assert any("raisons éthiques" in c.quote for c in asked_right.citations)
 
@@ -89,7 +89,7 @@ def test_a_reason_given_for_another_administration_is_not_the_asked_ones(demo_do
 def test_the_gap_between_the_largest_and_smallest_award_is_computed_and_cited(demo_dossier) -> None:
     from dossier.eval.numbers import numbers_match
 
-    answer = demo_dossier.ask("What is the gap between the largest and the smallest Clearview AI award in the records?")
+    answer = demo_dossier.ask("In the records, what is the difference between Clearview AI's largest and smallest award?")
     assert not answer.abstained, answer.answer
     assert numbers_match("2.95 million", answer.answer), answer.answer  # 3.75 million - 800,000
     assert sorted(c.record_id for c in answer.citations) == ["R01", "R03"]

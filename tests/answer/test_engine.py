@@ -20,10 +20,10 @@ from dossier.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = [
-    "Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
-    "How much was ICE's September 2025 contract with Clearview AI worth?",
-    "What is the total value of the Clearview AI awards in the procurement records?",
-    "Qui est le PDG de Clearview AI ?",
+    "Quelle entreprise vend un outil pour déverrouiller les téléphones ?",
+    "What did ICE agree to pay Clearview AI in its latest deal?",
+    "Add up every Clearview AI award in the procurement records.",
+    "Qui dirige Clearview AI ?",
 ]
 
 

@@ -13,7 +13,7 @@ def lexicon():
 
 
 @pytest.mark.parametrize("question, name", [
-    ("Besides DHS, which federal departments hold contracts with Zignal Labs?", "DHS"),
+    ("Besides the FBI, which agencies have signed deals with Kestrel Marine?", "FBI"),
     ("Apart from Homeland Security, which departments buy Zignal licenses?", "Homeland Security"),
     ("Add up the awards to Palantir Technologies in the records.", "Palantir Technologies"),
 ])
@@ -25,26 +25,26 @@ def test_words_that_open_a_request_are_not_part_of_a_name(lexicon, question: str
 
 
 def test_add_up_asks_for_a_total(lexicon) -> None:
-    assert analyse("Add up the awards dated September 2025 in the records: what is the combined obligation?",
+    assert analyse("Add up the contracts signed in March 2024 in the records: what do they come to?",
                    lexicon).aggregation == "total"
     assert analyse("Additionnez les attributions à Palantir dans les registres.", lexicon).aggregation == "total"
 
 
 @pytest.mark.parametrize("question", [
-    "What is the name of Zignal Labs' CEO?",
+    "What is the name of the founder of Northwind Analytics?",
     "Quel est le nom du PDG de Zignal Labs ?",
-    "Which judge is hearing the unions' lawsuit?",
+    "Which judge ruled on the farmers' appeal?",
 ])
 def test_asking_for_a_name_of_a_role_asks_for_a_person(lexicon, question: str) -> None:
     assert "person" in analyse(question, lexicon).targets
 
 
 def test_which_x_keeps_its_focus_words(lexicon) -> None:
-    assert analyse("Dans quel territoire Zignal dit-elle fournir du renseignement ?", lexicon).focus[0] == "territoire"
+    assert analyse("Dans quel territoire la société Kestrel dit-elle opérer ?", lexicon).focus[0] == "territoire"
 
 
 @pytest.mark.parametrize("question, kept, set_aside", [
-    ("Besides DHS, which federal departments hold contracts with Zignal Labs?", "Zignal Labs", "DHS"),
+    ("Besides the FBI, which agencies have contracts with Northwind Analytics?", "Northwind Analytics", "FBI"),
     ("En dehors du DHS, quels ministères ont des contrats avec Zignal ?", "Zignal", "DHS"),
     ("Other than Clearview AI, which vendors sell facial recognition to ICE?", "ICE", "Clearview AI"),
 ])
@@ -55,7 +55,7 @@ def test_a_name_set_aside_is_not_what_the_answer_must_be_about(lexicon, question
     assert not any(t.word == set_aside.lower().split()[0] for t in parsed.terms)
 
 
-@pytest.mark.parametrize("question", ["Quelle fonction Patrick Toomey occupe-t-il à l'ACLU ?",
+@pytest.mark.parametrize("question", ["Quelle fonction Ingrid Solberg occupe-t-elle au port de Lindqvist ?",
                                       "What is Julie Mao's job?", "What position does Andre Watson hold?"])
 def test_asking_for_a_title_asks_for_a_role(lexicon, question: str) -> None:
     parsed = analyse(question, lexicon)

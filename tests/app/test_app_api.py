@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from gradio_client import handle_file
 
-EN = "How much was ICE's September 2025 contract with Clearview AI worth?"
-FR = "Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?"
-TOTAL = "What is the total value of the Clearview AI awards in the procurement records?"
-CEO = "Qui est le PDG de Clearview AI ?"
+EN = "What did ICE agree to pay Clearview AI in September 2025?"
+FR = "Quelle entreprise vend à ICE un outil pour déverrouiller les téléphones ?"
+TOTAL = "Add up every Clearview AI award in the procurement records."
+CEO = "Qui dirige Clearview AI ?"
 NORTHWIND = "How much was the Northwind Analytics contract with Harbor County worth?"
 
 

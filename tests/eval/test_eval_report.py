@@ -26,7 +26,7 @@ def make_results() -> dict:
     missed = EvalItem(id="dev-02", question="Combien pour les licences ?", lang="fr", answerable=True,
                       answer="800 000 dollars", facts=(("800 000", "800,000"),), sources=("arsenal.fr.txt",),
                       evidence=("record:R03",))
-    unanswerable = EvalItem(id="dev-25", question="How much did ICE pay ShadowDragon?", lang="en", answerable=False,
+    unanswerable = EvalItem(id="dev-25", question="What did the agency spend on drones?", lang="en", answerable=False,
                             answer="Not stated", facts=(), sources=(), evidence=())
     runs = [
         (answerable, make_answer("ICE paid $3.75 million [1].", quote="3,75 millions de dollars")),
