@@ -42,10 +42,10 @@ from dossier.web.serve import serve as serve_blocks
 from dossier.web.uploads import UPLOAD_COLUMNS, UPLOAD_TYPES, add_uploads, upload_table
 
 EXAMPLES = [
-    "How much was ICE's September 2025 contract with Clearview AI worth?",
-    "Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
-    "What is the total value of the Clearview AI awards in the procurement records?",
-    "Qui est le PDG de Clearview AI ?",
+    "What did ICE agree to pay Clearview AI in September 2025?",
+    "Quelle entreprise vend à ICE un outil pour déverrouiller les téléphones ?",
+    "Add up every Clearview AI award in the procurement records.",
+    "Qui dirige Clearview AI ?",
     "Combien vaut le contrat de Zignal Labs avec l'ICE ?",
     "What does Paragon's spyware do?",
 ]

@@ -146,8 +146,8 @@ class ExtractiveAnswerer:
             return Draft(True, reason="no passage gives a reason for this", considered=[c.span for c in chosen])
         if "reason" in wanted and all(reason_of_another_office(question.text, c.span.text) for c in chosen
                                       if CAUSAL.search(c.span.text)):
-            # "Why did the Trump administration suspend it?" — "suspendu sous l'administration Biden pour des
-            # raisons éthiques": the reason given is another administration's.
+            # Asked why one administration acted, a sentence giving the reason of another administration
+            # ("… sous l'administration X pour des raisons …") does not answer: the office holders differ.
             return Draft(True, reason="the reason the passages give is for another administration's decision",
                          considered=[c.span for c in chosen])
         if not set(question.targets) - {"reason"} and len(chosen) < 3:

@@ -117,7 +117,7 @@ class QuestionService:
             draft = self.answerer(answerer or self.settings.answerer).answer(parsed, retrieved, corpus)
             if draft.abstained and not parsed.records_intent and (
                     parsed.aggregation in ("total", "max", "min", "difference") or "amount" in parsed.targets):
-                # "How much did ICE spend in total on X?" without the word "records": the records may answer.
+                # A total or an amount asked without the word "records": the records may still answer.
                 computed = self.records_answerer.answer(parsed, corpus, passage_of, require_subject=True)
                 if computed is not None and not computed.abstained:
                     draft, retrieved = computed, _records_first(computed, retrieved)

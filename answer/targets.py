@@ -70,7 +70,7 @@ def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipient
     """The kinds of target (``Question.targets``) the sentence ``text`` states."""
     found = set()
     # "trois mois seulement après …" dates one event from another: a gap, not how long something lasts.
-    # Unless the question asks for such a gap ("combien de temps avant le contrat ?").
+    # Unless the question itself asks how long before or after something happened.
     asks_gap = bool(_GAP_QUESTION.search(question.text))
     kinds = {q.kind for q in quantities(text)
              if asks_gap or not (q.kind == "duration" and _GAP_AFTER.match(text[q.end:]))}

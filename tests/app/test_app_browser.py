@@ -10,7 +10,7 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-QUESTION = "What is the total value of the Clearview AI awards in the procurement records?"
+QUESTION = "Add up every Clearview AI award in the procurement records."
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -67,7 +67,7 @@ def test_question_answer_and_marked_quote(page, served, artifacts: Path) -> None
 
 
 def test_example_question_that_abstains_shows_nearest_passages(page, served, artifacts: Path) -> None:
-    question = "Qui est le PDG de Clearview AI ?"
+    question = "Qui dirige Clearview AI ?"
     expected = served.dossier.ask(question)
     page.get_by_text(question, exact=True).click()  # an example: clicking it asks it
     page.locator("#sources .cite-card.not-supporting").first.wait_for()

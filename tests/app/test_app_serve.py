@@ -51,7 +51,7 @@ def test_serve_prints_its_url_and_requires_auth(served, tmp_path: Path) -> None:
         with pytest.raises(Exception):
             Client(url, verbose=False)
         client = Client(url, auth=("ana", "s3cret"), verbose=False)
-        got = client.predict("Quel outil de Magnet Forensics permet de déverrouiller des téléphones ?",
+        got = client.predict("Quelle entreprise vend à ICE un outil pour déverrouiller les téléphones ?",
                              api_name="/chat")
         assert got["citations"]
         engine = client.predict(api_name="/describe")["answering process"]  # answers come from the engine
