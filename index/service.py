@@ -209,10 +209,8 @@ class DossierIndex:
             changed = False
             # The stored articles' shingles, read once a batch: each new file is compared with them all
             # (and with the files before it) without re-reading and re-shingling the collection.
-            article_shingles: dict[str, frozenset] | None = None
+            article_shingles = {doc_id: shingles(text) for doc_id, text in self.registry.article_texts()} if files else {}
             for done, path in enumerate(files, start=1):
-                if article_shingles is None:
-                    article_shingles = {doc_id: shingles(text) for doc_id, text in self.registry.article_texts()}
                 outcome = self._ingest_one(path, report, article_shingles)
                 report.outcomes.append(outcome)
                 changed |= outcome.status in ("added", "updated", "duplicate")
