@@ -29,6 +29,14 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
                       retrieved=items, notes=tuple(draft.notes + [f"nearest passage considered, not supporting:"
                                                                    f" {s.passage.passage_id}" for s in draft.considered]))
     citations = tuple(_citation(n, span) for n, span in enumerate(draft.evidence, start=1))
+    query: dict = {}
+    if draft.computation:
+        c = draft.computation
+        citations = (Citation(n=1, passage_id="computation", document_id="", source=", ".join(c.sources),
+                              record_id=None, quote=c.description, start=0, end=len(c.description),
+                              title="computation over records", passage_text=c.description,
+                              record_ids=c.record_ids, sql=c.sql),)
+        query = {"plan": c.plan, "sql": c.sql, "records": len(c.record_ids)}
     if draft.computed:
         text = draft.lead
     else:
@@ -46,7 +54,7 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
     if notes:
         text += "\n\n" + " ".join(notes)
     return Answer(question=question.text, answer=text, abstained=False, language=question.language,
-                  citations=citations, retrieved=items, notes=tuple(draft.notes))
+                  citations=citations, retrieved=items, notes=tuple(draft.notes), query=query)
 
 
 def _inline(quote: str) -> str:

@@ -45,7 +45,6 @@ class CorpusView:
     name_words: set[str] = field(default_factory=set)  # folded words the corpus capitalises inside a sentence
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
-    _record_texts: dict[int, str] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
@@ -92,18 +91,13 @@ class CorpusView:
         return {p.passage_id: p for p in self.passages}
 
     @functools.cached_property
+    def has_text(self) -> bool:
+        """Whether any article passage is indexed (an index of records alone has no prose to try)."""
+        return any(p.kind == "text" for p in self.passages)
+
+    @functools.cached_property
     def recipients(self) -> set[str]:
         return {fold(r.recipient) for r, _ in self.records if r.recipient}
-
-    def record_text(self, record: Record) -> str:
-        """The folded names a record gives (recipient, agency, office, product, description)."""
-        key = id(record)
-        text = self._record_texts.get(key)
-        if text is None:
-            fields = [record.recipient, record.agency, record.sub_agency, record.office,
-                      record.product_or_service, record.description]
-            text = self._record_texts[key] = fold(" | ".join(f for f in fields if f))
-        return text
 
     def cognates(self, stem: str) -> set[str]:
         """Corpus stems that are the same word cut differently by the English and French stemmers."""

@@ -19,6 +19,17 @@ class Span:
         return self.passage.text[self.start : self.end]
 
 
+@dataclass(frozen=True)
+class Computation:
+    """What a computed answer rests on: every record that entered it, and how it was computed."""
+
+    record_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    description: str  # what was computed over which records, in the reader's language
+    sql: str
+    plan: dict
+
+
 @dataclass
 class Draft:
     """What an answerer decided, before citations are numbered."""
@@ -31,6 +42,7 @@ class Draft:
     reason: str = ""  # why it abstained, for the reader
     notes: list[str] = field(default_factory=list)
     considered: list[Span] = field(default_factory=list)
+    computation: Computation | None = None  # cited as one citation listing every record
 
 
 def opening_spans(retrieved: list[ScoredPassage], n: int = 3) -> list[Span]:

@@ -67,13 +67,14 @@ _AGGREGATIONS = (
                    r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b|"
                    r"\bgap between\b|\bspread between\b"),
     ("total", r"\btotal\b|\bsum\b|\bcombined\b|\badd(?:ing)? up\b|\badditionn|\baltogether\b|\bin all\b|\bsomme\b|\bau total\b|\bcumul"),
-    ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros\b|\bplus grande?s?\b|"
+    ("max", r"\blargest\b|\bbiggest\b|\bhighest\b|\bmost expensive\b|\bplus gros(?:se)?s?\b|\bplus grande?s?\b|"
             r"\bplus élevée?s?\b|\bplus important(?:e|es|s)?\b|\bmaximum\b"),
     ("min", r"\bsmallest\b|\blowest\b|\bcheapest\b|\bplus petite?s?\b|\bplus faibles?\b|\bminimum\b"),
     ("count", r"\bhow many\b|\bcombien d[e']\b|\bnombre d[e']\b|\bnumber of\b"),
 )
 _COMPARISON = re.compile(
-    r"(?P<op>over|above|more than|greater than|exceeding|at least|plus de|supérieure?s? à|au-dessus de|au moins|"
+    r"(?P<op>over|above|more than|greater than|exceeding|exceeds?|at least|plus de|supérieure?s? à|au-dessus de|au moins|"
+    r"dépass\w*|excède\w*|"
     r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
 # A name the question gives: the names of core.text, a lone capital too ("Plan B"), possessive kept.
@@ -125,6 +126,12 @@ class Question:
     def lexical_query(self) -> str:
         extra = sorted({w for t in self.terms for w in t.stems} - {bilingual_stem(t.word) for t in self.terms})
         return " ".join([self.text, *extra])
+
+
+def aggregations_in(folded: str) -> list[str]:
+    """Every aggregate a question's words ask for ("la plus petite somme": min and total), in the
+    order of precedence ``analyse`` uses for ``Question.aggregation``."""
+    return [name for name, pattern in _AGGREGATIONS if re.search(pattern, folded)]
 
 
 def words_of(text: str) -> list[str]:

@@ -37,7 +37,7 @@ class QuestionService:
         self.settings = settings
         self.index = index
         self.lexicon: Lexicon = default_lexicon()
-        self.records_answerer = RecordsAnswerer(self.lexicon)
+        self.records_answerer = RecordsAnswerer(index.records_table, self.lexicon)
         self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity)}
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
@@ -105,23 +105,34 @@ class QuestionService:
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
         passage_of = corpus.passage_of
-        draft = self.records_answerer.answer(parsed, corpus, passage_of) if parsed.records_intent else None
-        if draft is None and parsed.aggregation == "difference":
+        top_k = top_k or self.settings.top_k
+        self.index.refresh_records()
+        records = self.records_answerer
+        # An index of records alone has no prose to try first.
+        records_first = parsed.records_intent or not corpus.has_text
+        computed = records.answer(parsed, passage_of, top_k, require_subject=not parsed.records_intent) \
+            if records_first else None
+        if computed is None and parsed.aggregation == "difference":
             # "Which cost more, X or Y, and by how much?": no sentence states the gap; records that the
             # names pick out can compute it.
-            draft = self.records_answerer.answer(parsed, corpus, passage_of, require_subject=True)
-            draft = draft if draft is not None and not draft.abstained else None
-        if draft is not None and not draft.abstained:
-            retrieved = _records_first(draft, retrieved)
-        if draft is None or draft.abstained and not parsed.aggregation:
+            computed = records.answer(parsed, passage_of, top_k, require_subject=True)
+            computed = computed if computed is not None and not computed[0].abstained else None
+        if computed is not None and (not computed[0].abstained or parsed.aggregation):
+            draft = computed[0]
+            if not draft.abstained:
+                retrieved = _both_retrievals(computed[1], retrieved)
+        else:
             draft = self.answerer(answerer or self.settings.answerer).answer(parsed, retrieved, corpus)
-            if draft.abstained and not parsed.records_intent and (
-                    parsed.aggregation in ("total", "max", "min", "difference") or "amount" in parsed.targets):
-                # A total or an amount asked without the word "records": the records may still answer.
-                computed = self.records_answerer.answer(parsed, corpus, passage_of, require_subject=True)
-                if computed is not None and not computed.abstained:
-                    draft, retrieved = computed, _records_first(computed, retrieved)
-        if parsed.per_period and not draft.abstained and not any(RATE.search(s.text) for s in draft.evidence):
+            if draft.abstained and not parsed.records_intent:
+                # The question never said "records", but a recipient, agency or office it names may be
+                # one of theirs, and the prose had no answer.
+                fallback = records.answer(parsed, passage_of, top_k, require_subject=True)
+                if fallback is not None and not fallback[0].abstained:
+                    draft, retrieved = fallback[0], _both_retrievals(fallback[1], retrieved)
+            elif draft.abstained and computed is not None:
+                draft = computed[0]  # the records' reason is the more precise one
+        if parsed.per_period and not draft.abstained and not draft.computed \
+                and not any(RATE.search(s.text) for s in draft.evidence):
             # "How much does it cost per year?" is not answered by a contract's total.
             draft = Draft(True, reason="the passages give a total, not a figure per period",
                           considered=list(draft.evidence))
@@ -131,18 +142,12 @@ class QuestionService:
         return Answer(**{**answer.__dict__, "timings_ms": timings})
 
 
-def _records_first(draft: Draft, retrieved: list[ScoredPassage]) -> list[ScoredPassage]:
-    """Records that entered a computation were shown to the answerer: they lead the retrieved list."""
-    used = []
-    seen = set()
-    for span in draft.evidence:
-        if span.passage.passage_id not in seen:
-            seen.add(span.passage.passage_id)
-            used.append(span.passage)
-    rest = [sp.passage for sp in retrieved if sp.passage.passage_id not in seen]
-    scores = {sp.passage.passage_id: sp.score for sp in retrieved}
-    return [ScoredPassage(passage=p, score=scores.get(p.passage_id, 0.0), rank=i)
-            for i, p in enumerate(used + rest, start=1)]
+def _both_retrievals(records: list[ScoredPassage], passages: list[ScoredPassage]) -> list[ScoredPassage]:
+    """What the records query returned, in its order, then what passage retrieval returned: both ran
+    before the answer was chosen, and both were shown to it."""
+    seen = {sp.passage.passage_id for sp in records}
+    merged = records + [sp for sp in passages if sp.passage.passage_id not in seen]
+    return [ScoredPassage(passage=sp.passage, score=sp.score, rank=rank) for rank, sp in enumerate(merged, start=1)]
 
 
 def _alias_terms(question: Question, corpus: CorpusView) -> list[str]:

@@ -1,264 +1,247 @@
-"""Questions over procurement records, answered by computing over the typed records.
+"""Questions over procurement records, answered by a query over the records table.
 
-Totals, lists, counts, largest/smallest and date or amount filters are computed, never read off a
-passage, and the answer cites every record that enters the computation. For real USAspending
-transaction exports, an award's value is the sum of ``federal_action_obligation`` over its
-modifications (de-obligations included); award-level totals repeated on each row are never summed.
+The question is compiled into a plan (``records_plan``), the table executes it, and the answer leads
+with the figure or the few rows asked for. Every record that entered the computation is cited through
+one computation citation that lists them all, with the plan and its SQL, so a reader can re-run it.
+Dates and amounts are named as USAspending names them: "awarded on" (the base action date), "total
+obligated"; for transaction exports an award's amount is the sum of its modifications.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from typing import Protocol
 
-from dossier.answer.corpus import CorpusView
-from dossier.answer.draft import Draft, Span
-from dossier.answer.entities import head_word, is_generic, resolve_entities
+from dossier.answer.draft import Computation, Draft
 from dossier.answer.lexicon import Lexicon
-from dossier.core.quantities import format_amount
 from dossier.answer.question import Question
-from dossier.core.types import Passage, Record
-from dossier.core.text import fold
+from dossier.answer.records_plan import CompiledQuestion, RecordsCatalogue, compile_question
+from dossier.core.quantities import format_exact_amount
+from dossier.core.records_query import COLUMN_LABELS, AwardRow, RecordQuery, RecordsResult
+from dossier.core.types import Passage, ScoredPassage
 
-MAX_LISTED = 15
+_DAY_ASKED = re.compile(r"\b(?:what|which|on what|quelle|à quelle)\s+(?:date|day|jour)\b", re.IGNORECASE)
+WHAT_CHARS = 90  # a listed award's description is cut here; the cited record holds all of it
+_USASPENDING_FLAGS = re.compile(r"IGF::\w+::IGF\s*")  # "inherently governmental function" markers
 
 
-@dataclass(frozen=True)
-class Award:
-    """One award: a record, or for transaction exports the modifications of one award key summed."""
-
-    records: tuple[tuple[Record, str], ...]  # (record, passage id)
-
-    @property
-    def first(self) -> Record:
-        return self.records[0][0]
-
-    @property
-    def amount(self) -> float | None:
-        values = [r.amount for r, _ in self.records if r.amount is not None]
-        return sum(values) if values else None
-
-    @property
-    def date(self) -> str | None:
-        dates = sorted(r.action_date for r, _ in self.records if r.action_date)
-        return dates[-1] if dates else None
+class RecordsSource(RecordsCatalogue, Protocol):
+    def run(self, query: RecordQuery) -> RecordsResult: ...
 
 
 class RecordsAnswerer:
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, source: RecordsSource, lexicon: Lexicon | None = None):
+        self.source = source
         self.lexicon = lexicon
 
-    def answer(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage],
-               require_subject: bool = False) -> Draft | None:
-        """``require_subject``: answer only when a specific name of the question picks the records
-        (used when the question never said "records" and the prose could not answer)."""
-        if not corpus.records or not (question.records_intent or require_subject):
+    def answer(self, question: Question, passage_of: dict[str, Passage], top_k: int = 8,
+               require_subject: bool = False) -> tuple[Draft, list[ScoredPassage]] | None:
+        """A computed draft and the records the query returned (in its order), or None when the records
+        are not what the question is about. ``require_subject``: only when a name of the question picks
+        the records (the question never said "records" and the prose could not answer)."""
+        if not (question.records_intent or require_subject) or not self.source.has_awards():
             return None
-        if question.aggregation == "difference":
-            return self._difference(question, corpus, passage_of)
-        rows = list(corpus.records)
-        subject_matched = False
-        for entity in resolve_entities(question.entities, corpus, self.lexicon, question.opening):
-            matching = [row for row in rows if self._names(row[0], entity, corpus, loose=False)]
-            if not matching and not require_subject:  # a shortened name ("Paragon") only when asked of records
-                matching = [row for row in rows if self._names(row[0], entity, corpus, loose=True)]
-            if matching:
-                rows = matching
-                subject_matched |= not is_generic(entity, corpus, self.lexicon)
-            elif not is_generic(entity, corpus, self.lexicon):
-                return Draft(True, reason=f"no procurement record names {entity}")
-        if require_subject and not subject_matched:
+        compiled = compile_question(question, self.source, self.lexicon)
+        if require_subject and not compiled.refusal and not (compiled.named_subject and compiled.asks_field):
             return None
-        # A matched transaction brings its whole award: every modification, de-obligations included.
-        keys = {r.award_key for r, _ in rows if r.amount_kind == "transaction" and r.award_key}
-        if keys:
-            have = {pid for _, pid in rows}
-            rows += [row for row in corpus.records if row[1] not in have and row[0].award_key in keys
-                     and row[0].amount_kind == "transaction"]
-        rows = [row for row in rows if _in_period(row[0], question)]
-        awards = [a for a in _group_awards(rows) if _within_bounds(a, question)]
-        if not awards:
-            return Draft(True, reason="no procurement record matches the question's filters")
-        op = question.aggregation or "list"
-        if op in ("max", "min"):
-            priced = [a for a in awards if a.amount is not None]
-            if not priced:
-                return Draft(True, reason="the matching records give no amounts")
-            pick = max(priced, key=lambda a: a.amount) if op == "max" else min(priced, key=lambda a: a.amount)
-            awards = [pick]
-        shown = awards if op == "total" else awards[:MAX_LISTED]
-        evidence, markers = _cite(shown, passage_of)
-        draft = Draft(False, evidence=evidence, computed=True, lead=_describe(op, awards, shown, markers, question.language))
-        precision = sorted({r.date_precision for a in awards for r, _ in a.records
-                            if r.date_precision in ("month", "year")})
-        if precision:
-            draft.notes.append(("Some dates are only precise to the " + " or ".join(precision) + ".")
-                               if question.language == "en" else
-                               ("Certaines dates ne sont précises qu'au " + " ou à l'".join(
-                                   {"month": "mois", "year": "année"}[p] for p in precision) + "."))
-        if len(awards) > MAX_LISTED and op == "list":
-            draft.notes.append(f"{len(awards) - MAX_LISTED} more matching awards are not listed.")
-        return draft
+        if compiled.refusal:
+            return Draft(True, reason=compiled.refusal), []
+        if compiled.sides:
+            return self._difference(question, compiled, passage_of, top_k)
+        if compiled.extremes:
+            return self._extremes(question, compiled, passage_of, top_k)
+        result = self.source.run(compiled.query)
+        if not result.matched and compiled.relaxed is not None:
+            compiled = dataclasses.replace(compiled, query=compiled.relaxed)
+            result = self.source.run(compiled.query)
+        if not result.matched:
+            return Draft(True, reason=_no_match_reason(compiled, result)), []
+        lang = question.language
+        if _DAY_ASKED.search(question.text) and not any(
+                row.awarded_on and row.first.date_precision == "day" for row in result.rows):
+            return Draft(True, reason="the records give no day for this award, at most its year or month"), []
+        lead = _describe(compiled.query, result, lang)
+        draft = Draft(False, computed=True, lead=lead,
+                      computation=_computation(compiled.query, result, [result], lang))
+        return draft, _retrieved(result.passage_ids, passage_of, top_k)
 
-    def _difference(self, question: Question, corpus: CorpusView, passage_of: dict[str, Passage]) -> Draft:
-        """Two awards, each picked out by its own name in the question, and what separates their amounts."""
-        awards = _group_awards(list(corpus.records))
-        entities = resolve_entities(question.entities, corpus, self.lexicon, question.opening)
-        picked: list[Award] = []
-        for entity in entities:
-            matching = self._naming(awards, entity, corpus)
-            if len(matching) > 1:  # "the Clearview AI contract signed in September 2025": the date says which
-                matching = [a for a in matching if _award_in_period(a, question)]
-            if len(matching) == 1 and matching[0] not in picked and matching[0].amount is not None:
-                picked.append(matching[0])
-        if len(picked) != 2:
-            picked = self._by_period(question, awards, entities, corpus)
-        if len(picked) != 2 and _asks_extremes(question.text):
-            picked = self._extremes(question, awards, entities, corpus)
-        if len(picked) != 2:
-            return Draft(True, reason="no two procurement records can be told apart by the names in the question")
-        larger, smaller = sorted(picked, key=lambda a: -(a.amount or 0))
-        evidence, markers = _cite([larger, smaller], passage_of)
-        gap = format_amount((larger.amount or 0) - (smaller.amount or 0), question.language)
-        if question.language == "fr":
-            lead = (f"{_line(larger, 'fr')} {markers[id(larger)]} dépasse {_line(smaller, 'fr')} "
-                    f"{markers[id(smaller)]} de {gap}.")
+    def _difference(self, question: Question, compiled: CompiledQuestion, passage_of: dict[str, Passage],
+                    top_k: int) -> tuple[Draft, list[ScoredPassage]]:
+        # A date may pick one side only ("the Clearview AI contract of September 2025"): a side it leaves
+        # empty is taken without it.
+        results = []
+        for side in compiled.sides:
+            result = self.source.run(side)
+            global_period = (side.date_from, side.date_to) == (compiled.query.date_from, compiled.query.date_to)
+            if not result.matched and (side.date_from or side.date_to) and global_period:
+                result = self.source.run(dataclasses.replace(side, date_from=None, date_to=None))
+            results.append(result)
+        if not all(r.matched and r.amount_total is not None for r in results):
+            return Draft(True, reason="one of the two things compared has no matching award with an amount"), []
+        lang = question.language
+        labels = COLUMN_LABELS[lang]
+        ra, rb = sorted(results, key=lambda r: -(r.amount_total or 0))
+        gap = format_exact_amount((ra.amount_total or 0) - (rb.amount_total or 0), lang)
+        name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
+        if lang == "fr":
+            lead = (f"{name_a} : {format_exact_amount(ra.amount_total, lang)} ({labels['amount']}, {ra.matched} attributions) ;"
+                    f" {name_b} : {format_exact_amount(rb.amount_total, lang)} ({rb.matched} attributions) ; écart : {gap} [1].")
         else:
-            lead = (f"{_line(larger, 'en')} {markers[id(larger)]} exceeds {_line(smaller, 'en')} "
-                    f"{markers[id(smaller)]} by {gap}.")
-        return Draft(False, evidence=evidence, computed=True, lead=lead)
-
-    def _by_period(self, question: Question, awards: list[Award], entities: list[str],
-                   corpus: CorpusView) -> list[Award]:
-        """ "Clearview AI's 2025 award against its 2024 one": one named recipient, two periods, one award each."""
-        named = {id(a): a for e in entities for a in self._naming(awards, e, corpus) if a.amount is not None}
-        month_years = {y for y, _ in question.months}
-        periods = [f"{y}-{m:02d}" for y, m in question.months] + [str(y) for y in question.years if y not in month_years]
-        picked = []
-        for period in dict.fromkeys(periods):
-            dated = [a for a in awards if id(a) in named
-                     and any((r.action_date or "").startswith(period) for r, _ in a.records)]
-            if len(dated) != 1 or dated[0] in picked:
-                return []
-            picked.append(dated[0])
-        return picked
-
-    def _extremes(self, question: Question, awards: list[Award], entities: list[str],
-                  corpus: CorpusView) -> list[Award]:
-        """ "The gap between the largest and the smallest award": among those the question's names and dates keep."""
-        kept = [a for a in awards if a.amount is not None and _award_in_period(a, question)]
-        for entity in entities:
-            if not is_generic(entity, corpus, self.lexicon):
-                kept = self._naming(kept, entity, corpus) or kept
-        if len(kept) < 2:
-            return []
-        return [max(kept, key=lambda a: a.amount), min(kept, key=lambda a: a.amount)]
-
-    def _naming(self, awards: list[Award], entity: str, corpus: CorpusView) -> list[Award]:
-        """The awards one of whose records names ``entity`` in full."""
-        return [a for a in awards if any(self._names(r, entity, corpus, loose=False) for r, _ in a.records)]
-
-    def _names(self, record: Record, entity: str, corpus: CorpusView, loose: bool) -> bool:
-        text = corpus.record_text(record)
-        if corpus.mentions(text, entity, self.lexicon):
-            return True
-        head = head_word(entity) if loose else None
-        return bool(head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text))
+            lead = (f"{name_a}: {format_exact_amount(ra.amount_total, lang)} {labels['amount']} ({ra.matched} awards);"
+                    f" {name_b}: {format_exact_amount(rb.amount_total, lang)} ({rb.matched} awards); difference: {gap} [1].")
+        computation = _computation(compiled.query, ra, [ra, rb], lang, sql="\n;\n".join(r.sql for r in results))
+        draft = Draft(False, computed=True, lead=lead, computation=computation)
+        return draft, _retrieved(ra.passage_ids[: top_k // 2] + rb.passage_ids, passage_of, top_k)
 
 
-def _group_awards(rows: list[tuple[Record, str]]) -> list[Award]:
-    grouped: dict[str, list[tuple[Record, str]]] = {}
-    for record, pid in rows:
-        key = record.award_key if record.amount_kind == "transaction" and record.award_key else f"{pid}"
-        grouped.setdefault(key, []).append((record, pid))
-    return [Award(tuple(v)) for v in grouped.values()]
+    def _extremes(self, question: Question, compiled: CompiledQuestion, passage_of: dict[str, Passage],
+                  top_k: int) -> tuple[Draft, list[ScoredPassage]]:
+        """The largest and the smallest of the matching awards, and what separates them."""
+        base = dataclasses.replace(compiled.query, aggregate="list", limit=1)
+        largest = self.source.run(dataclasses.replace(base, order="amount_desc", aggregate="max"))
+        smallest = self.source.run(dataclasses.replace(base, order="amount_asc", aggregate="min"))
+        if largest.matched < 2 or not largest.rows or not smallest.rows:
+            return Draft(True, reason="fewer than two matching awards"), []
+        lang = question.language
+        big, small = largest.rows[0], smallest.rows[0]
+        gap = format_exact_amount((big.amount or 0) - (small.amount or 0), lang)
+        lead = (f"Écart de {gap} entre la plus grosse attribution ({_line(big, compiled.query, lang)}) et la plus"
+                f" petite ({_line(small, compiled.query, lang)}) [1]." if lang == "fr" else
+                f"{gap} separates the largest award ({_line(big, compiled.query, lang)}) from the smallest"
+                f" ({_line(small, compiled.query, lang)}) [1].")
+        # The two awards the gap is computed from are what it cites (the scan that found them ran over all).
+        pair = dataclasses.replace(largest, matched=2, rows=(big, small),
+                                   record_ids=tuple(r.record_id for r in big.records + small.records))
+        draft = Draft(False, computed=True, lead=lead, computation=_computation(compiled.query, pair, [pair], lang,
+                                                                             sql=largest.sql))
+        return draft, _retrieved(big.passage_ids + small.passage_ids, passage_of, top_k)
 
 
-_LARGEST = re.compile(r"\b(?:largest|biggest|highest|plus gros\w*|plus grand\w*|plus élevé\w*|maximum)\b", re.IGNORECASE)
-_SMALLEST = re.compile(r"\b(?:smallest|lowest|plus petit\w*|plus faible\w*|minimum)\b", re.IGNORECASE)
+def _side_name(side: RecordsResult, other: RecordsResult) -> str:
+    """What tells a side from the other: its recipient, else its award's description, else its year."""
+    mine, theirs = side.rows[0], other.rows[0]
+    if mine.first.recipient != theirs.first.recipient:
+        return mine.first.recipient or "?"
+    if side.matched == 1 and other.matched == 1 and mine.first.description != theirs.first.description:
+        what = _USASPENDING_FLAGS.sub("", mine.first.description or "")
+        return f"{mine.first.recipient} ({what[:WHAT_CHARS]})"
+    return f"{mine.first.recipient} ({(mine.awarded_on or '?')[:4]})"
 
 
-def _asks_extremes(text: str) -> bool:
-    return bool(_LARGEST.search(text) and _SMALLEST.search(text))
+def _retrieved(passage_ids: tuple[str, ...], passage_of: dict[str, Passage], top_k: int) -> list[ScoredPassage]:
+    found = [passage_of[p] for p in dict.fromkeys(passage_ids) if p in passage_of][:top_k]
+    return [ScoredPassage(passage=p, score=1.0, rank=rank) for rank, p in enumerate(found, start=1)]
 
 
-def _cite(awards: list[Award], passage_of: dict[str, Passage]) -> tuple[list[Span], dict[int, str]]:
-    """Every record of each award as evidence, and each award's citation markers ("[1][2]")."""
-    evidence: list[Span] = []
-    markers: dict[int, str] = {}
-    for award in awards:
-        numbers = []
-        for _, pid in award.records:
-            evidence.append(Span(passage_of[pid], 0, len(passage_of[pid].text), 0))
-            numbers.append(len(evidence))
-        markers[id(award)] = "".join(f"[{n}]" for n in numbers)
-    return evidence, markers
+def _computation(query: RecordQuery, main: RecordsResult, results: list[RecordsResult], lang: str,
+                 sql: str | None = None) -> Computation:
+    record_ids = tuple(dict.fromkeys(i for r in results for i in r.record_ids))
+    sources = tuple(dict.fromkeys(rec.source_document for r in results for row in r.rows for rec in row.records))
+    awards = sum(r.matched for r in results)
+    said = "; ".join(f"{f.column} = {' | '.join(f.values)}" for f in query.filters)
+    words = ", ".join(g.word for g in query.terms)
+    if lang == "fr":
+        description = (f"Calcul sur {awards} attribution(s) ({len(record_ids)} enregistrement(s)) des registres"
+                       + (f", filtre : {said}" if said else "") + (f", mots : {words}" if words else "") + ".")
+    else:
+        description = (f"Computed over {awards} award(s) ({len(record_ids)} record(s))"
+                       + (f", filtered on {said}" if said else "") + (f", words: {words}" if words else "") + ".")
+    return Computation(record_ids=record_ids, sources=sources, description=description,
+                       sql=sql or main.sql, plan=query.to_dict())
 
 
-def _award_in_period(award: Award, question: Question) -> bool:
-    return any(_in_period(r, question) for r, _ in award.records)
+def _no_match_reason(compiled: CompiledQuestion, result: RecordsResult) -> str:
+    query = compiled.query
+    named = " ".join(compiled.names)
+    if query.terms and result.best_coverage is not None:
+        words = ", ".join(g.word for g in query.terms)
+        return f"no award {'of ' + named + ' ' if named else ''}is described by {words}"
+    return "no procurement record matches the question's filters"
 
 
-def _in_period(record: Record, question: Question) -> bool:
-    date = record.action_date or ""
-    folded = fold(question.text)
-    for year, month in question.months:
-        if not date.startswith(f"{year}-{month:02d}"):
-            return False
-    month_years = {y for y, _ in question.months}
-    for year in question.years:
-        if year in month_years:
+# ---- the answer's words ---------------------------------------------------------------------------
+
+def _describe(query: RecordQuery, result: RecordsResult, lang: str) -> str:
+    fr = lang == "fr"
+    labels = COLUMN_LABELS[lang]
+    n = result.matched
+    awards_word = ("attribution" if n == 1 else "attributions") if fr else ("award" if n == 1 else "awards")
+    total = format_exact_amount(result.amount_total, lang) if result.amount_total is not None else "?"
+    rows = _rows(query, result, lang)
+    if query.group_by and result.groups:
+        return _describe_groups(query, result, lang)
+    if query.aggregate == "total":
+        head = (f"{total} ({labels['amount']}) sur {n} {awards_word} [1]" if fr
+                else f"{total} {labels['amount']} across {n} {awards_word} [1]")
+        return f"{head}{' :' if fr else ':'} {rows}"
+    if query.aggregate == "count":
+        head = (f"{n} {awards_word}, {total} au total ({labels['amount']}) [1]" if fr
+                else f"{n} {awards_word}, {total} {labels['amount']} in all [1]")
+        return f"{head}{' :' if fr else ':'} {rows}"
+    if query.aggregate == "average":
+        average = format_exact_amount(result.amount_average or 0, lang)
+        return (f"{average} en moyenne par attribution ({labels['amount']}) sur {n} {awards_word}, {total} au total [1] : {rows}"
+                if fr else f"{average} average {labels['amount']} per award over {n} {awards_word} ({total} in all) [1]: {rows}")
+    if query.aggregate in ("max", "min"):
+        word = {("max", False): "Largest", ("min", False): "Smallest", ("max", True): "La plus grosse attribution",
+                ("min", True): "La plus petite attribution"}[(query.aggregate, fr)]
+        top = _line(result.rows[0], query, lang)
+        return (f"{word} des {n} attributions correspondantes : {top} [1]." if fr
+                else f"{word} of {n} matching {awards_word} by {labels['amount']}: {top} [1].")
+    if n == 1:
+        return f"{_line(result.rows[0], query, lang)} [1]."
+    return (f"{n} {awards_word} correspondent [1] : {rows}" if fr else f"{n} matching {awards_word} [1]: {rows}")
+
+
+def _describe_groups(query: RecordQuery, result: RecordsResult, lang: str) -> str:
+    fr = lang == "fr"
+    labels = COLUMN_LABELS[lang]
+    groups = result.groups
+    shown = "; ".join(f"{g.key}: {g.awards} {'attribution(s)' if fr else 'award(s)'}, "
+                      f"{format_exact_amount(g.amount or 0, lang)}" for g in groups[:10])
+    more = len(groups) - 10
+    tail = (f"; et {more} autres" if fr else f"; and {more} more") if more > 0 else ""
+    label = labels[query.group_by or "recipient"]
+    return (f"{len(groups)} valeur(s) de « {label} » sur {result.matched} attributions [1] : {shown}{tail}." if fr
+            else f"{len(groups)} {label} value(s) over {result.matched} awards [1]: {shown}{tail}.")
+
+
+def _rows(query: RecordQuery, result: RecordsResult, lang: str) -> str:
+    lines = "; ".join(_line(row, query, lang) for row in result.rows)
+    more = result.matched - len(result.rows)
+    if more > 0:
+        lines += (f"; et {more} autres" if lang == "fr" else f"; and {more} more")
+    return lines + "."
+
+
+def _line(row: AwardRow, query: RecordQuery, lang: str) -> str:
+    from dossier.core.dates import format_long_date
+
+    labels = COLUMN_LABELS[lang]
+    record = row.first
+    what = _USASPENDING_FLAGS.sub("", record.description or "").strip() or record.product_or_service or ""
+    if len(what) > WHAT_CHARS:
+        what = what[:WHAT_CHARS].rsplit(" ", 1)[0] + "…"
+    amount = format_exact_amount(row.amount, lang) if row.amount is not None else (
+        "montant non indiqué" if lang == "fr" else "no amount given")
+    parts = [record.recipient or "?", what, f"{amount} {labels['amount']}"] if what else \
+        [record.recipient or "?", f"{amount} {labels['amount']}"]
+    if row.awarded_on:
+        parts.append(f"{labels['awarded_on']} {format_long_date(row.awarded_on, lang, record.date_precision)}")
+    for column in query.asked:
+        if column in ("office", "sub_agency"):
+            value = getattr(record, column, None)
+            if value:
+                parts.append(f"{labels[column]}: {value}")
             continue
-        if re.search(rf"\b(since|depuis|after|après|from|à partir de)\s+{year}\b", folded):
-            if not date or date[:4] < str(year):
-                return False
-        elif re.search(rf"\b(before|avant)\s+{year}\b", folded):
-            if not date or date[:4] >= str(year):
-                return False
-        elif not date.startswith(str(year)):
-            return False
-    return True
-
-
-def _within_bounds(award: Award, question: Question) -> bool:
-    for op, value in question.amount_bounds:
-        amount = award.amount
-        if amount is None or (op == ">" and amount <= value) or (op == "<" and amount >= value):
-            return False
-    return True
-
-
-def _describe(op: str, awards: list[Award], shown: list[Award], markers: dict[int, str], language: str) -> str:
-    """The computed answer; every award line carries the citations of the records it sums."""
-    fr = language == "fr"
-    lines = "; ".join(f"{_line(a, language)} {markers[id(a)]}" for a in shown)
-    priced = [a.amount for a in awards if a.amount is not None]
-    if op == "total":
-        total = format_amount(sum(priced), language)
-        return (f"Total des {len(awards)} attributions correspondantes dans les registres : {total}. Détail : "
-                if fr else f"The {len(awards)} matching awards in the procurement records total {total}. Breakdown: ") \
-            + lines + "."
-    if op == "count":
-        return (f"{len(awards)} attributions correspondent dans les registres : " if fr
-                else f"{len(awards)} awards in the procurement records match: ") + lines + "."
-    if op in ("max", "min"):
-        word = {"max": ("The largest award", "La plus grosse attribution"),
-                "min": ("The smallest award", "La plus petite attribution")}[op][1 if fr else 0]
-        return f"{word} {'dans les registres est' if fr else 'in the procurement records is'}: {lines}."
-    return (f"{len(awards)} attribution(s) correspondent dans les registres : " if fr
-            else f"{len(awards)} award(s) in the procurement records match: ") + lines + "."
-
-
-def _line(award: Award, language: str) -> str:
-    record = award.first
-    what = record.product_or_service or record.description or ""
-    if record.office:
-        what += f" — {'bureau' if language == 'fr' else 'office'}: {record.office}"
-    amount = format_amount(award.amount, language) if award.amount is not None else (
-        "montant non indiqué" if language == "fr" else "no amount given")
-    date = award.date or ("date non indiquée" if language == "fr" else "date not given")
-    precision = record.date_precision
-    if precision in ("month", "year") and award.date:
-        date += f" ({'au mois près' if precision == 'month' else 'année seulement'})" if language == "fr" else \
-            f" ({precision} only)"
-    mods = f", {len(award.records)} modifications" if len(award.records) > 1 else ""
-    return f"{record.recipient or '?'} — {what} — {amount}, {date}{mods}".replace(" —  —", " —")
+        value = getattr(row, column, None)
+        if value is None:
+            continue
+        shown = format_exact_amount(value, lang) if column == "potential_value" else format_long_date(value, lang)
+        parts.append(f"{labels[column]} {shown}")
+    if record.sub_agency and query.group_by is None and "sub_agency" not in query.asked \
+            and not any(f.column == "sub_agency" for f in query.filters):
+        parts.append(record.sub_agency)
+    if row.modifications > 1:
+        parts.append(f"{row.modifications} modifications")
+    return " — ".join(parts)

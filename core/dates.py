@@ -53,3 +53,19 @@ def normalise_published(value: object) -> str | None:
         return None
     parsed = parse_date(raw)
     return parsed[0] if parsed else raw
+
+
+def format_long_date(iso: str, language: str, precision: str | None = "day") -> str:
+    """ "July 20, 2009" / "20 juillet 2009" (babel's long form), as precise as the source."""
+    from babel.dates import format_date
+
+    locale = "fr_FR" if language == "fr" else "en_US"
+    try:
+        day = dt.date.fromisoformat(iso if len(iso) == 10 else f"{iso[:7]}-01" if len(iso) == 7 else f"{iso[:4]}-01-01")
+    except ValueError:
+        return iso
+    if precision == "year" or len(iso) == 4:
+        return iso[:4]
+    if precision == "month" or len(iso) == 7:
+        return format_date(day, "MMMM y", locale=locale)
+    return format_date(day, "long", locale=locale)

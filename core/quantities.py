@@ -270,6 +270,13 @@ def format_amount(value: float, language: str, currency: str = "USD") -> str:
     return f"{sign}{digits} {word_fr}" if language == "fr" else f"{sign}{sign_en}{digits}"
 
 
+def format_exact_amount(value: float, language: str, currency: str = "USD") -> str:
+    """A computed sum to the cent, as the records state it: $1,286,887.85 / 1 286 887,85 $US."""
+    from babel.numbers import format_currency
+
+    return format_currency(value, currency, locale=_LOCALES.get(language, "en_US"))
+
+
 def format_compact_amount(value: float, language: str = "en") -> str:
     """A short label for a chart axis or a table cell: $5.65M, $800K."""
     from babel.numbers import format_compact_currency

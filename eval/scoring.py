@@ -85,7 +85,7 @@ def score_item(item: Any, answer: Mapping[str, Any], records: Mapping[str, Mappi
     retrieved = sorted(answer.get("retrieved") or [], key=lambda r: r.get("rank", 0))
     abstained = bool(answer.get("abstained"))
 
-    validity, citation_failures = _citation_validity(citations, retrieved)
+    validity, citation_failures = _citation_validity(citations, retrieved, records)
     precision = {} if abstained else {"answer_chars": float(len(answer.get("answer") or "")),
                                       "citations": float(len(citations))}
     if not answerable:
@@ -186,21 +186,41 @@ def _cited_texts(
     citations: list[Mapping[str, Any]], retrieved: list[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
     texts = []
-    amounts: dict[str, float] = {}
+    cited: dict[str, Mapping[str, Any]] = {}
     for citation in citations:
         texts.append(_passage_text(citation, retrieved))
-        record = records.get(citation.get("record_id") or "")
-        if record:
-            texts.append(_record_text(record))
-            if isinstance(record.get("amount"), (int, float)):
-                amounts[citation["record_id"]] = float(record["amount"])
-    if len(amounts) > 1:
-        # A total computed over records is supported by exactly the records it cites, summed.
-        texts.append(f"computed total of the cited records: {sum(amounts.values()):.2f}")
-    if len(amounts) == 2:
-        # So is the gap between two cited records' amounts.
-        first, second = amounts.values()
-        texts.append(f"computed difference of the cited records: {abs(first - second):.2f}")
+        for record_id in [citation.get("record_id"), *(citation.get("record_ids") or ())]:
+            record = records.get(record_id or "")
+            if record:
+                texts.append(_record_text(record))
+                cited[record_id] = record
+    texts += _computed_from(cited)
+    return texts
+
+
+def _computed_from(cited: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What the cited records support by arithmetic alone: their total, their count (records and awards),
+    the average per award, and per recipient their totals and the gap between two recipients or two
+    records. A computed answer's figures are checked against these, never against its own words."""
+    amounts = {rid: float(r["amount"]) for rid, r in cited.items() if isinstance(r.get("amount"), (int, float))}
+    if len(cited) < 2:
+        return []
+    awards = {r.get("award_key") or rid for rid, r in cited.items()}
+    texts = [f"computed count of the cited records: {len(cited)}", f"computed count of the cited awards: {len(awards)}"]
+    if not amounts:
+        return texts
+    total = sum(amounts.values())
+    texts += [f"computed total of the cited records: {total:.2f}",
+              f"computed average per cited award: {total / len(awards):.2f}"]
+    by_recipient: dict[str, float] = {}
+    for rid, amount in amounts.items():
+        key = fold(str(cited[rid].get("recipient") or ""))
+        by_recipient[key] = by_recipient.get(key, 0.0) + amount
+    if len(by_recipient) > 1:
+        texts += [f"computed total for {name}: {value:.2f}" for name, value in by_recipient.items()]
+    pairs = list(by_recipient.values()) if len(by_recipient) == 2 else list(amounts.values()) if len(amounts) == 2 else []
+    if len(pairs) == 2:
+        texts.append(f"computed difference of the cited records: {abs(pairs[0] - pairs[1]):.2f}")
     return texts
 
 
@@ -223,7 +243,8 @@ def _record_text(record: Mapping[str, Any]) -> str:
 
 
 def _citation_validity(
-    citations: list[Mapping[str, Any]], retrieved: list[Mapping[str, Any]]
+    citations: list[Mapping[str, Any]], retrieved: list[Mapping[str, Any]],
+    records: Mapping[str, Any] | None = None,
 ) -> tuple[float | None, list[str]]:
     """Share of citations whose quote sits at [start, end) of their passage and whose passage was retrieved."""
     if not citations:
@@ -232,14 +253,20 @@ def _citation_validity(
     failures = []
     valid = 0
     for position, citation in enumerate(citations, start=1):
-        problems = _citation_problems(citation, position, retrieved_ids, _passage_text(citation, retrieved))
+        problems = _citation_problems(citation, position, retrieved_ids, _passage_text(citation, retrieved), records)
         failures += problems
         valid += not problems
     return valid / len(citations), failures
 
 
-def _citation_problems(citation: Mapping[str, Any], position: int, retrieved_ids: set[Any], text: str) -> list[str]:
+def _citation_problems(citation: Mapping[str, Any], position: int, retrieved_ids: set[Any], text: str,
+                       known_records: Mapping[str, Any] | None = None) -> list[str]:
     label = f"citation [{citation.get('n', position)}]"
+    if citation.get("record_ids"):
+        # A computation cites the records it ran over: each must be a record of the index.
+        unknown = [r for r in citation["record_ids"] if known_records is not None and r not in known_records]
+        problems = [f"{label} cites {len(unknown)} record(s) the index does not hold"] if unknown else []
+        return problems + ([f"{label} computation gives no SQL"] if not citation.get("sql") else [])
     passage_id = citation.get("passage_id")
     quote = citation.get("quote") or ""
     start, end = citation.get("start"), citation.get("end")

@@ -227,6 +227,21 @@ class Registry:
         rows = self.query("SELECT data, passage_id FROM records ORDER BY document_id, rowid")
         return [(_record(json.loads(r["data"])), r["passage_id"]) for r in rows]
 
+    def record_document_ids(self) -> set[str]:
+        return {r[0] for r in self.query("SELECT DISTINCT document_id FROM records")}
+
+    def records_of(self, document_ids: list[str]) -> dict[str, list[tuple[Record, str, str]]]:
+        """{document id: [(record, passage id, file name)]} in file order."""
+        found: dict[str, list[tuple[Record, str, str]]] = {}
+        for i in range(0, len(document_ids), 500):
+            chunk = document_ids[i : i + 500]
+            rows = self.query(
+                "SELECT r.document_id, r.data, r.passage_id, p.source FROM records r JOIN passages p"
+                f" USING (passage_id) WHERE r.document_id IN ({','.join('?' for _ in chunk)}) ORDER BY r.rowid", chunk)
+            for r in rows:
+                found.setdefault(r["document_id"], []).append((_record(json.loads(r["data"])), r["passage_id"], r["source"]))
+        return found
+
     def records_by_document(self) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = {}
         for r in self.query("SELECT document_id, data FROM records ORDER BY document_id, rowid"):

@@ -16,13 +16,14 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
-from dossier.core.errors import ConfigError, DossierError, RejectedInput
-from dossier.core.text import sentences
+from dossier.core.errors import ConfigError, DossierError, IndexLocked, RejectedInput
 from dossier.core.types import Document, Passage, Record, ScoredPassage
-from dossier.index.chunker import chunk_text
+from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.lock import WriterLock
+from dossier.core.records_query import RecordQuery, RecordsResult
+from dossier.index.records_table import RecordsTable
 from dossier.index.registry import DocumentSummary, Registry
 from dossier.index.retrieval import HybridRetriever
 from dossier.index.sentence_vectors import SentenceVectors, unit
@@ -88,6 +89,7 @@ class DossierIndex:
         chunk_tokens: int,
         limits: IngestLimits,
         lock_timeout_s: float,
+        embed_records: bool = False,
     ):
         self.directory = directory
         self.registry = registry
@@ -96,6 +98,7 @@ class DossierIndex:
         self.collection = collection  # the Chroma collection behind vector_store: ids and stored vectors
         self.layout = layout
         self.chunk_tokens = chunk_tokens
+        self.embed_records = embed_records
         self.limits = limits
         self._lock = WriterLock(directory / "write.lock", lock_timeout_s)
         self._bm25_store = BM25Store(directory / "bm25")
@@ -105,6 +108,7 @@ class DossierIndex:
         self._passages: dict[str, Passage] = {}
         self._bm25 = None
         self._candidates = 30
+        self.records_table = RecordsTable(directory / "records.duckdb", registry.generation)
         self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
     # ---- reading ------------------------------------------------------------------------------
@@ -127,7 +131,8 @@ class DossierIndex:
             passages = {p.passage_id: p for p in self.registry.passages()}
             bm25 = self._bm25_store.load(generation, self._candidates)
             if bm25 is None and passages:
-                bm25 = build_bm25(_nodes(passages.values()), self._candidates)
+                bm25 = build_bm25(_nodes(p for p in passages.values() if p.kind == "text" or self.embed_records),
+                                  self._candidates)
             self._passages, self._bm25, self._generation = passages, bm25, generation
 
     def warm_up(self) -> None:
@@ -139,6 +144,10 @@ class DossierIndex:
     def passage(self, passage_id: str) -> Passage | None:
         self._refresh()
         return self._passages.get(passage_id)
+
+    def embedded_passage_ids(self) -> set[str]:
+        """The passages that have vectors: the articles', and the records' only when settings embed them."""
+        return {p.passage_id for p in self.registry.passages() if p.kind == "text" or self.embed_records}
 
     def passage_count(self) -> int:
         self._refresh()
@@ -197,6 +206,25 @@ class DossierIndex:
     def records(self) -> list[tuple[Record, str]]:
         return self.registry.records()
 
+    def query_records(self, query: RecordQuery) -> RecordsResult:
+        self.refresh_records()
+        return self.records_table.run(query)
+
+    def refresh_records(self) -> None:
+        """Bring the records table up to the registry when it lags (a crash, or another process's write):
+        only when no writer is at work, which brings it up to date itself when it ends."""
+        if self.records_table.generation() == self.registry.generation():
+            return
+        try:
+            with WriterLock(self._lock.path, 0.05):
+                self._sync_records()
+        except IndexLocked:
+            pass
+
+    def _sync_records(self) -> None:
+        self.records_table.sync(self.registry.generation(), self.registry.record_document_ids(),
+                                self.registry.records_of)
+
     # ---- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
         started = time.perf_counter()
@@ -219,6 +247,7 @@ class DossierIndex:
             if changed:
                 self._rebuild_lexical()
                 self.embed_sentences()
+            self._sync_records()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -273,39 +302,7 @@ class DossierIndex:
             article_shingles.pop(document_id, None)
 
     def build_passages(self, document: Document) -> list[Passage]:
-        if document.kind == "records":
-            return [self._record_passage(document, i, r) for i, r in enumerate(document.records)]
-        chunks = chunk_text(document.id, document.text, sentences, self.embedder.count_tokens,
-                            self.embedder.passage_budget, self.chunk_tokens)
-        return [
-            Passage(passage_id=f"{document.id}-{c.ordinal:04d}", document_id=document.id, kind="text", text=c.text,
-                    source=document.source_name, title=document.title, language=document.language,
-                    start=c.start, end=c.end, ordinal=c.ordinal)
-            for c in chunks
-        ]
-
-    def _record_passage(self, document: Document, ordinal: int, record: Record) -> Passage:
-        return Passage(passage_id=f"{document.id}-r{ordinal:05d}", document_id=document.id, kind="record",
-                       text=self._fit_record(record), source=document.source_name, title=document.title,
-                       language="en", record_id=record.record_id, ordinal=ordinal)
-
-    def _fit_record(self, record: Record) -> str:
-        """One record is one passage, never split, never longer than the model reads: shorten the
-        description, then drop it, then keep only the key fields, then cut the text at the window."""
-        fits = lambda text: self.embedder.count_tokens(text) <= self.embedder.passage_budget  # noqa: E731
-        text = record.render()
-        while not fits(text) and record.description and len(record.description) > 40:
-            record = dataclasses.replace(record, description=record.description[: len(record.description) // 2] + "…")
-            text = record.render()
-        for shorter in (dataclasses.replace(record, description=None),
-                        dataclasses.replace(record, description=None, product_or_service=None, extra={},
-                                            permalink=None, agency=None, sub_agency=None)):
-            if fits(text):
-                break
-            text = shorter.render()
-        while not fits(text):
-            text = text[: int(len(text) * 0.9)].rstrip() + "…"
-        return text
+        return build_passages(document, self.embedder, self.chunk_tokens, fit_records=self.embed_records)
 
     def remove(self, id_or_path: str) -> list[str]:
         """Remove a document (by id, id prefix or file path) and every passage of it; returns removed ids."""
@@ -318,6 +315,7 @@ class DossierIndex:
                 Registry.bump_generation(db)
             self._delete_vectors(stale)
             self._rebuild_lexical()
+            self._sync_records()
         return document_ids
 
     def _resolve(self, id_or_path: str) -> list[str]:
@@ -355,11 +353,13 @@ class DossierIndex:
             self._delete_vectors(sorted(set(old) - {p.passage_id for p in all_passages}))
             self._rebuild_lexical()
             self.embed_sentences()
+            self._sync_records()
             return len(all_passages)
 
     def _store_vectors(self, passages: list[Passage]) -> None:
-        """Embed the passages' texts and add them to Chroma under their passage ids."""
-        nodes = _nodes(passages)
+        """Embed the passages' texts and add them to Chroma under their passage ids (records only when
+        the settings ask for record vectors)."""
+        nodes = _nodes(p for p in passages if p.kind == "text" or self.embed_records)
         embeddings = self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])
         for node, embedding in zip(nodes, embeddings):
             node.embedding = embedding
@@ -368,7 +368,8 @@ class DossierIndex:
 
     def _rebuild_lexical(self) -> None:
         generation = self.registry.generation()
-        passages = self.registry.passages()
+        # Records are searched by the records table; prose retrieval sees them only with their vectors.
+        passages = [p for p in self.registry.passages() if p.kind == "text" or self.embed_records]
         bm25 = build_bm25(_nodes(passages), self._candidates)
         self._bm25_store.save(bm25, generation)
 

@@ -16,6 +16,7 @@ from dossier.core.types import Answer, Citation, RetrievedItem
 DOCUMENT_COLUMNS = ["id", "title", "files", "kind", "language", "date", "outlet", "passages", "records"]
 SEARCHING = '<div class="sources-panel"><p class="sources-intro">Searching the sources…</p></div>'
 CONTEXT_CHARS = 320  # passage text shown either side of a quote
+COMPUTATION_ROWS = 5  # records shown under a computation citation; the rest are listed in the JSON
 
 CSS = """
 #dossier-header h1 { margin-bottom: 0; }
@@ -26,6 +27,9 @@ CSS = """
              border-radius: 8px; padding: 8px 10px; margin-bottom: 10px; background: var(--background-fill-secondary);
              scroll-margin: 12px; transition: box-shadow .3s; }
 .cite-card.not-supporting { border-left-color: #9ca3af; opacity: .9; }
+.cite-computation { font-size: .88em; margin: 0 0 6px; }
+.cite-sql pre { font-size: .75em; white-space: pre-wrap; word-break: break-all; max-height: 160px; overflow-y: auto; }
+.cite-row { margin-top: 6px; } .cite-more { font-size: .8em; opacity: .75; margin: 6px 0 0; }
 .cite-card:target, .cite-card.cite-flash { box-shadow: 0 0 0 3px var(--color-accent-soft), 0 0 0 5px var(--color-accent); }
 .cite-head { font-weight: 600; display: flex; gap: 6px; align-items: baseline; }
 .cite-n { color: var(--color-accent); }
@@ -115,7 +119,7 @@ def sources_html(answer: Answer | None) -> str:
                  f"The nearest passages considered ({len(nearest)}) do not support one:</p>")
         cards = "".join(_retrieved_card(item) for item in nearest) or "<p>No passage was retrieved.</p>"
         return f'<div class="sources-panel">{question}{intro}{cards}</div>'
-    cards = "".join(_citation_card(c) for c in answer.citations)
+    cards = "".join(_computation_card(c, answer) if c.record_ids else _citation_card(c) for c in answer.citations)
     return f'<div class="sources-panel">{question}{cards}</div>'
 
 
@@ -133,6 +137,21 @@ def _citation_card(c: Citation) -> str:
     return (f'<div class="cite-card" id="cite-{c.n}">'
             f'<div class="cite-head"><span class="cite-n">[{c.n}]</span><span>{esc(c.title or c.source)}</span></div>'
             f'{_card_meta(c.source, c.record_id, c.passage_id)}{body}</div>')
+
+
+def _computation_card(c: Citation, answer: Answer) -> str:
+    """A computation over records: what was computed, the SQL that re-runs it, and the first records."""
+    shown = [item for item in answer.retrieved if item.record_id in set(c.record_ids)][:COMPUTATION_ROWS]
+    rows = "".join(f'<div class="cite-row">{_card_meta(item.source, item.record_id, item.passage_id)}'
+                   f'{_record_table(item.text, 0, 0)}</div>' for item in shown)
+    more = len(c.record_ids) - len(shown)
+    tail = f'<p class="cite-more">and {more} more record(s), all listed in the answer\'s JSON</p>' if more > 0 else ""
+    return (f'<div class="cite-card computation" id="cite-{c.n}">'
+            f'<div class="cite-head"><span class="cite-n">[{c.n}]</span><span>{esc(c.title)}</span></div>'
+            f'<div class="cite-meta">{esc(c.source)} · {len(c.record_ids)} record(s)</div>'
+            f'<p class="cite-computation">{esc(c.quote)}</p>'
+            f'<details class="cite-sql"><summary>SQL (re-run it on records.duckdb)</summary><pre>{esc(c.sql)}</pre></details>'
+            f'{rows}{tail}</div>')
 
 
 def _retrieved_card(item: RetrievedItem) -> str:
@@ -191,7 +210,8 @@ def chat_payload(answer: Answer) -> dict[str, Any]:
         "language": answer.language,
         "citations": [
             {"n": c.n, "passage_id": c.passage_id, "document_id": c.document_id, "source": c.source,
-             "record_id": c.record_id, "title": c.title, "quote": c.quote}
+             "record_id": c.record_id, "title": c.title, "quote": c.quote,
+             **({"record_ids": list(c.record_ids), "sql": c.sql} if c.record_ids else {})}
             for c in answer.citations
         ],
     }

@@ -15,7 +15,7 @@ ANSWER = Path(__file__).resolve().parents[2] / "answer"
 def _reasons_in_code() -> list[str]:
     reasons = []
     for path in sorted(ANSWER.glob("*.py")):
-        for literal in re.findall(r'reason=f?"([^"]+)"', path.read_text(encoding="utf-8")):
+        for literal in re.findall(r'(?:reason|refusal)=f?"([^"]+)"', path.read_text(encoding="utf-8")):
             reasons.append(re.sub(r"\{[^}]*\}", "Clearview AI", literal))
     return sorted(set(reasons))
 

@@ -5,6 +5,7 @@ import pytest
 
 from dossier.core.types import Document
 from dossier.index.chunker import chunk_text
+from dossier.index.passages import fit_record
 from dossier.ingest import IngestLimits, load_document
 from dossier.core.text import sentences
 
@@ -70,6 +71,6 @@ def test_a_long_record_is_one_passage_that_fits_the_window(tmp_path, make_index,
                     agency="Department of Homeland Security", office="Office " * 30, amount=1.0,
                     description="word " * 3000, product_or_service="thing " * 50,
                     extra={"naics_description": "naics " * 80})
-    text = index._fit_record(record)  # noqa: SLF001
+    text = fit_record(record, index.embedder)
     assert index.embedder.count_tokens(text) <= index.embedder.passage_budget
     assert text.startswith("record: R1")

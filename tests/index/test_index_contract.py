@@ -19,7 +19,7 @@ def test_ingest_retrieve_remove_contract(contract_index, corpus_dir, vector_ids)
     assert report.count("added") == 3
     total = index.passage_count()
     assert total > 0
-    assert vector_ids(index) == index.registry.passage_ids()
+    assert vector_ids(index) == index.embedded_passage_ids()
 
     hits = index.retrieve("Clearview AI contract", None, 5)
     assert hits and [h.rank for h in hits] == list(range(1, len(hits) + 1))
@@ -32,5 +32,5 @@ def test_ingest_retrieve_remove_contract(contract_index, corpus_dir, vector_ids)
     removed = index.remove(article.id)
     assert removed == [article.id]
     assert index.passage_count() == total - article.passages
-    assert vector_ids(index) == index.registry.passage_ids()
+    assert vector_ids(index) == index.embedded_passage_ids()
     assert all(h.passage.document_id != article.id for h in index.retrieve("Clearview AI contract", None, 10))

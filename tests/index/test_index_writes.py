@@ -19,7 +19,7 @@ def _ids_of(index, document_id: str) -> set[str]:
 
 
 def _state(index, vector_ids):
-    return index.registry.passage_ids(), vector_ids(index)
+    return index.embedded_passage_ids(), vector_ids(index)
 
 
 def test_ingesting_a_folder_twice_changes_nothing(tmp_path, articles_dir, make_index, vector_ids):
@@ -35,7 +35,7 @@ def test_ingesting_a_folder_twice_changes_nothing(tmp_path, articles_dir, make_i
     assert index.passage_count() == passages
     assert index.collection.count() == vectors
     assert index.registry.generation() == generation
-    assert vector_ids(index) == index.registry.passage_ids()
+    assert vector_ids(index) == index.embedded_passage_ids()
 
 
 def test_a_changed_file_replaces_its_passages_everywhere(tmp_path, articles_dir, make_index, vector_ids):
@@ -76,7 +76,7 @@ def test_same_text_under_two_names_is_one_document(tmp_path, articles_dir, make_
     assert len(documents) == 1
     assert set(documents[0].source_paths) == {str(original.resolve()), str(copy.resolve())}
     assert index.passage_count() == passages
-    assert vector_ids(index) == index.registry.passage_ids()
+    assert vector_ids(index) == index.embedded_passage_ids()
 
 
 def test_a_near_duplicate_is_reported(tmp_path, articles_dir, make_index):
@@ -181,7 +181,7 @@ def test_orphan_vectors_are_swept_by_the_next_writer(tmp_path, articles_dir, mak
     assert "orphan-0001" in vector_ids(index)
     assert all(h.passage.passage_id != "orphan-0001" for h in index.retrieve("left behind", None, 10))
     index.ingest([articles_dir])
-    assert vector_ids(index) == index.registry.passage_ids()
+    assert vector_ids(index) == index.embedded_passage_ids()
 
 
 def test_a_held_writer_lock_refuses_a_second_writer_but_not_readers(tmp_path, articles_dir, make_index):

@@ -1,0 +1,114 @@
+"""A question about procurement records as a structured query, and what the records table returns.
+
+The answer layer compiles a question into a ``RecordQuery`` (filters, one aggregate, an order and a
+limit); the index's records table turns it into SQL and runs it. Both cross the boundary as these plain
+records, and the plan and its SQL travel in the Answer JSON so a reader can re-run the computation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dossier.core.types import Plain, Record
+
+Aggregate = Literal["list", "total", "count", "max", "min", "average", "difference", "distinct"]
+# The award columns a question may filter on, group by or ask for (see ``index.records_table``).
+DateField = Literal["awarded_on", "last_modified", "period_start", "period_end"]
+CATEGORY_COLUMNS = ("recipient", "agency", "sub_agency", "office", "state", "city")
+GROUP_COLUMNS = ("recipient", "agency", "sub_agency", "office", "state", "year")
+# What each column is, in the answer's words: "awarded on", "total obligated" (USAspending's terms).
+COLUMN_LABELS = {
+    "en": {"awarded_on": "awarded on", "last_modified": "last modified", "period_start": "performance starts",
+           "period_end": "performance ends", "amount": "total obligated", "potential_value": "potential value",
+           "recipient": "recipient", "agency": "agency", "sub_agency": "sub-agency", "office": "office",
+           "state": "state", "city": "city", "year": "year awarded", "description": "description"},
+    "fr": {"awarded_on": "attribué le", "last_modified": "dernière modification", "period_start": "début d'exécution",
+           "period_end": "fin d'exécution", "amount": "total engagé", "potential_value": "valeur potentielle",
+           "recipient": "bénéficiaire", "agency": "agence", "sub_agency": "sous-agence", "office": "bureau",
+           "state": "État", "city": "ville", "year": "année d'attribution", "description": "description"},
+}
+
+
+@dataclass(frozen=True)
+class ColumnFilter(Plain):
+    """``column`` equals one of ``values`` (the exact spellings found in the table, case-folded)."""
+
+    column: str
+    values: tuple[str, ...]
+    said: str = ""  # the question's words that picked these values
+
+
+@dataclass(frozen=True)
+class TermGroup(Plain):
+    """A word of the question (with its translations) as stems, weighted by how rare it is in the awards."""
+
+    word: str
+    stems: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class RecordQuery(Plain):
+    """Filters, then what the words say about what was bought: an award's coverage is the summed weight
+    of the term groups its description holds; awards are kept when their coverage reaches both
+    ``min_share`` of the groups' total weight and ``keep_ratio`` of the best award's coverage."""
+
+    filters: tuple[ColumnFilter, ...] = ()
+    terms: tuple[TermGroup, ...] = ()
+    min_share: float = 0.5
+    keep_ratio: float = 0.75
+    date_field: DateField = "awarded_on"
+    date_from: str | None = None  # ISO day, inclusive
+    date_to: str | None = None  # ISO day, exclusive
+    amount_min: float | None = None  # exclusive bounds: "over $1 million"
+    amount_max: float | None = None
+    nonzero: bool = False  # "the smallest non-zero amount"
+    documents: tuple[str, ...] = ()  # document ids the question's source scope keeps
+    aggregate: Aggregate = "list"
+    group_by: str | None = None
+    asked: tuple[str, ...] = ()  # columns the reader asked for ("period_end", "potential_value")
+    order: str = "amount_desc"
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class AwardRow(Plain):
+    """One award: a summary row, or the summed modifications of one award key in a transactions file."""
+
+    award: str
+    records: tuple[Record, ...]
+    passage_ids: tuple[str, ...]
+    amount: float | None
+    awarded_on: str | None
+    last_modified: str | None
+    period_start: str | None
+    period_end: str | None
+    potential_value: float | None
+    modifications: int = 1
+
+    @property
+    def first(self) -> Record:
+        return self.records[0]
+
+
+@dataclass(frozen=True)
+class GroupRow(Plain):
+    key: str
+    awards: int
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class RecordsResult(Plain):
+    """What the table returned for a query: the matching awards' count and sums, the first rows in the
+    query's order, every record id that entered the computation, and the SQL that computed it."""
+
+    matched: int
+    amount_total: float | None
+    amount_average: float | None
+    rows: tuple[AwardRow, ...]
+    record_ids: tuple[str, ...]
+    passage_ids: tuple[str, ...]
+    groups: tuple[GroupRow, ...] = ()
+    best_coverage: float | None = None  # share of the term weight the best-matching award holds
+    sql: str = ""

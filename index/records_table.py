@@ -1,0 +1,405 @@
+"""Procurement records as a DuckDB table beside the registry: typed columns, an awards view, word search.
+
+The registry (SQLite) stays the one source of truth: this table is derived from it and stamped with the
+registry generation it reflects, so a crash between the two never leaves a wrong answer behind, only a
+table that ``sync`` brings up to date (it is called under the index's writer lock after every write,
+and on opening a stale index).
+
+- ``records``: one row per CSV row, with USAspending's dates and amounts typed (``awarded_on`` is the
+  base action date, ``last_modified`` the latest action date, ``amount`` the total obligated or, for
+  transaction exports, the row's own obligation).
+- ``awards``: one row per award. A summary row once, even when two downloads both hold it (same award
+  key); the modifications of a transactions export summed per award key, de-obligations included.
+- ``award_terms``: the stemmed words of each award's description and product, for "the award for
+  secure parking": a small inverted index (DuckDB's own full-text extension is not installable offline).
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from dossier.core.dates import parse_date
+from dossier.core.errors import IndexLocked
+from dossier.core.lexical import STOPWORD_SET, bilingual_stem
+from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsResult
+from dossier.core.text import fold
+from dossier.core.types import Record
+
+SCHEMA_VERSION = "2"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS records (
+    document_id VARCHAR, passage_id VARCHAR, record_id VARCHAR, source VARCHAR, row_number INTEGER,
+    recipient VARCHAR, agency VARCHAR, sub_agency VARCHAR, office VARCHAR, state VARCHAR, city VARCHAR,
+    awarded_on DATE, date_precision VARCHAR, last_modified DATE, period_start DATE, period_end DATE,
+    amount DOUBLE, amount_kind VARCHAR, potential_value DOUBLE, award_key VARCHAR, modification VARCHAR,
+    description VARCHAR, product_or_service VARCHAR, data VARCHAR
+);
+CREATE TABLE IF NOT EXISTS record_terms (passage_id VARCHAR, term VARCHAR);
+"""
+# Extra USAspending columns that hold a typed field of the awards table.
+_EXTRA_DATES = {"last_modified": ("award_latest_action_date", "last_modified_date"),
+                "period_start": ("period_of_performance_start_date",),
+                "period_end": ("period_of_performance_current_end_date", "period_of_performance_potential_end_date")}
+_EXTRA_TEXT = {"state": ("recipient_state_name",), "city": ("recipient_city_name",)}
+_EXTRA_AMOUNTS = {"potential_value": ("potential_total_value_of_award", "base_and_all_options_value")}
+_TERM_SOURCES = ("description", "product_or_service")
+_EXTRA_TERM_SOURCES = ("naics_description",)
+_WORD = re.compile(r"\w+")
+_ORDERS = {"amount_desc": "amount DESC NULLS LAST", "amount_asc": "amount ASC NULLS LAST",
+           "date_asc": "{date} ASC NULLS LAST", "date_desc": "{date} DESC NULLS LAST"}
+_LOCK_WAIT_S = 10.0
+
+
+def record_terms(record: Record) -> set[str]:
+    """The stems of what an award bought, as the question side stems its words (``core.lexical``)."""
+    texts = [getattr(record, name) or "" for name in _TERM_SOURCES]
+    texts += [record.extra.get(name, "") for name in _EXTRA_TERM_SOURCES]
+    words = _WORD.findall(fold(" ".join(texts)))
+    return {bilingual_stem(w) for w in words if len(w) > 1 and not w.isdigit() and w not in STOPWORD_SET}
+
+
+class RecordsTable:
+    def __init__(self, path: Path, source_generation: Callable[[], int] | None = None):
+        """``source_generation``: the registry's generation, read cheaply; what this process last saw the
+        table at is remembered against it, so a question opens the table once, to run its query."""
+        self.path = path
+        self._source_generation = source_generation
+        self._known_generation: tuple[int, int] | None = None  # (registry generation, table generation)
+        self._cache_generation = -1
+        self._cache: dict[str, Any] = {}
+        self._cache_lock = threading.Lock()
+
+    # ---- connection -----------------------------------------------------------------------------
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        """A short-lived connection: DuckDB lets one process at a time open the file, so a server
+        and a `dossier add` take turns instead of one locking the other out for good."""
+        import duckdb
+
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        while True:
+            try:
+                db = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise IndexLocked(f"{self.path}: the records table is held by another process ({exc})") from exc
+                time.sleep(0.05)
+        try:
+            db.execute(_SCHEMA)
+            yield db
+        finally:
+            db.close()
+
+    def generation(self) -> int:
+        source = self._source_generation() if self._source_generation else None
+        if source is not None and self._known_generation and self._known_generation[0] == source:
+            return self._known_generation[1]
+        with self._connect() as db:
+            table = _generation(db)
+        if source is not None:
+            self._known_generation = (source, table)
+        return table
+
+    # ---- writing (under the index's writer lock) ---------------------------------------------------
+    def sync(self, generation: int, registry_documents: set[str],
+             load: Callable[[list[str]], dict[str, list[tuple[Record, str, str]]]]) -> bool:
+        """Bring the table to the registry's state at ``generation``; False when it already was.
+
+        ``registry_documents``: ids of every record document the registry holds. ``load(ids)`` returns
+        {document id: [(record, passage id, source)]} for the documents the table lacks."""
+        import pandas as pd
+
+        with self._connect() as db:
+            if _generation(db) == generation and db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,):
+                return False
+            db.execute("BEGIN TRANSACTION")
+            try:
+                if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
+                    db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
+                have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
+                gone = sorted(have - registry_documents)
+                if gone:
+                    db.execute("DELETE FROM record_terms WHERE passage_id IN (SELECT passage_id FROM records"
+                               " WHERE list_contains(?, document_id))", [gone])
+                    db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
+                missing = sorted(registry_documents - have)
+                incoming = load(missing) if missing else {}
+                rows, terms = [], []
+                for document_id in missing:
+                    for record, passage_id, source in incoming.get(document_id, ()):
+                        rows.append(_row(document_id, passage_id, source, record))
+                        terms += [(passage_id, t) for t in record_terms(record)]
+                if rows:
+                    frame = pd.DataFrame(rows, columns=_COLUMNS)
+                    for column in ("awarded_on", "last_modified", "period_start", "period_end"):
+                        frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
+                    db.register("incoming_rows", frame)
+                    db.execute(f"INSERT INTO records SELECT {', '.join(_COLUMNS)} FROM incoming_rows")
+                    db.unregister("incoming_rows")
+                if terms:
+                    db.register("incoming_terms", pd.DataFrame(terms, columns=["passage_id", "term"]))
+                    db.execute("INSERT INTO record_terms SELECT passage_id, term FROM incoming_terms")
+                    db.unregister("incoming_terms")
+                db.execute(_AWARDS_SQL)
+                db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award, t.term FROM"
+                           " (SELECT award, unnest(passage_ids) AS passage_id FROM awards) a"
+                           " JOIN record_terms t USING (passage_id)")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
+                           [str(generation), SCHEMA_VERSION])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        self._known_generation = None
+        return True
+
+    # ---- reading --------------------------------------------------------------------------------
+    def _cached(self, key: str, compute: Any) -> Any:
+        generation = self.generation()
+        with self._cache_lock:
+            if generation != self._cache_generation:
+                self._cache, self._cache_generation = {}, generation
+            if key in self._cache:
+                return self._cache[key]
+        with self._connect() as db:
+            value = compute(db)
+        with self._cache_lock:
+            if generation == self._cache_generation:
+                self._cache[key] = value
+        return value
+
+    def has_awards(self) -> bool:
+        return bool(self._cached("count", lambda db: _scalar(db, "SELECT count(*) FROM awards") if _has_awards(db) else 0))
+
+    def column_values(self, column: str) -> dict[str, int]:
+        """Every distinct value of a category column (folded) with its number of awards."""
+        def compute(db: Any) -> dict[str, int]:
+            if not _has_awards(db):
+                return {}
+            rows = db.execute(f"SELECT lower({column}), count(*) FROM awards WHERE {column} IS NOT NULL"
+                              " GROUP BY 1").fetchall()
+            return {fold(value): n for value, n in rows}
+        return self._cached(f"values:{column}", compute)
+
+    def term_counts(self) -> dict[str, int]:
+        """How many awards each stem occurs in."""
+        return self._cached("terms", lambda db: dict(db.execute(
+            "SELECT term, count(*) FROM award_terms GROUP BY term").fetchall()) if _has_awards(db) else {})
+
+    def filled_columns(self) -> set[str]:
+        """The awards columns that hold a value in at least one award."""
+        def compute(db: Any) -> set[str]:
+            if not _has_awards(db):
+                return set()
+            names = ["recipient", "agency", "sub_agency", "office", "state", "city", "awarded_on", "last_modified",
+                     "period_start", "period_end", "amount", "potential_value", "description"]
+            counts = db.execute("SELECT " + ", ".join(f"count({n})" for n in names) + " FROM awards").fetchone()
+            return {n for n, c in zip(names, counts) if c}
+        return self._cached("filled", compute)
+
+    @staticmethod
+    def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
+        if not query.group_by:
+            return []
+        key = _group_key(query.group_by)
+        ranking = "count(*) DESC, sum(amount) DESC" if query.aggregate == "count" else "sum(amount) DESC NULLS LAST, count(*) DESC"
+        return [GroupRow(k, n, s) for k, n, s in db.execute(
+            f"{matched} SELECT {key}, count(*), sum(amount) FROM matched WHERE {key} IS NOT NULL GROUP BY 1"
+            f" ORDER BY {ranking}, 1", params).fetchall()]
+
+    def run(self, query: RecordQuery) -> RecordsResult:
+        matched, params = _matched_sql(query)
+        date = query.date_field
+        order = ("coverage DESC, " if query.terms else "") + _ORDERS.get(query.order, _ORDERS["amount_desc"]).format(date=date)
+        with self._connect() as db:
+            if not _has_awards(db):
+                return RecordsResult(0, None, None, ())
+            count, total, average, best = db.execute(
+                f"{matched} SELECT count(*), sum(amount), avg(amount), (SELECT max(coverage) FROM scored) FROM matched",
+                params).fetchone()
+            groups = self._groups(db, query, matched, params)
+            if groups:  # the leading group's awards come first ("2008: 101 awards" cites 2008's first)
+                key = _group_key(query.group_by)
+                leading = str(groups[0].key).replace("'", "''")
+                order = f"({key} IS NOT DISTINCT FROM '{leading}') DESC, {order}"
+            ids = db.execute(f"{matched} SELECT flatten(list(record_ids ORDER BY {order}, award)),"
+                             f" flatten(list(passage_ids ORDER BY {order}, award)) FROM matched", params).fetchone()
+            top = db.execute(f"{matched} SELECT award, passage_ids, amount, awarded_on, last_modified,"
+                             f" period_start, period_end, potential_value, modifications FROM matched"
+                             f" ORDER BY {order}, award LIMIT ?", [*params, query.limit]).fetchall()
+            passage_ids = [p for row in top for p in row[1]]
+            data = dict(db.execute("SELECT passage_id, data FROM records WHERE list_contains(?, passage_id)",
+                                   [passage_ids]).fetchall()) if passage_ids else {}
+        rows = tuple(AwardRow(award=a, records=tuple(Record.from_dict(json.loads(data[p])) for p in pids),
+                              passage_ids=tuple(pids), amount=amount, awarded_on=_iso(on), last_modified=_iso(mod),
+                              period_start=_iso(start), period_end=_iso(end), potential_value=potential,
+                              modifications=mods)
+                     for a, pids, amount, on, mod, start, end, potential, mods in top)
+        total_weight = sum(g.weight for g in query.terms)
+        return RecordsResult(matched=count, amount_total=total, amount_average=average, rows=rows,
+                             record_ids=tuple(ids[0] or ()), passage_ids=tuple(ids[1] or ()), groups=tuple(groups),
+                             best_coverage=(best or 0.0) / total_weight if total_weight else None,
+                             sql=_inline(f"{matched} " + (
+                                 f"SELECT {_group_key(query.group_by)}, count(*), sum(amount) FROM matched GROUP BY 1"
+                                 if query.group_by else "SELECT count(*), sum(amount), avg(amount) FROM matched"), params))
+
+
+_COLUMNS = ["document_id", "passage_id", "record_id", "source", "row_number", "recipient", "agency", "sub_agency",
+            "office", "state", "city", "awarded_on", "date_precision", "last_modified", "period_start", "period_end",
+            "amount", "amount_kind", "potential_value", "award_key", "modification", "description",
+            "product_or_service", "data"]
+
+# One row per award; see the module docstring. A transactions export's award is dated by its first
+# action (the base award) and last modified by its latest; its amount is the sum of its rows.
+_AWARDS_SQL = """
+CREATE OR REPLACE TABLE awards AS
+WITH summary AS (
+    SELECT * FROM records WHERE amount_kind IS DISTINCT FROM 'transaction' OR award_key IS NULL
+    QUALIFY row_number() OVER (PARTITION BY coalesce(award_key, passage_id) ORDER BY document_id, row_number) = 1
+), transactions AS (
+    SELECT * FROM records WHERE amount_kind = 'transaction' AND award_key IS NOT NULL
+      AND award_key NOT IN (SELECT award_key FROM summary WHERE award_key IS NOT NULL)
+)
+SELECT coalesce(award_key, passage_id) AS award, [record_id] AS record_ids, [passage_id] AS passage_ids,
+       [document_id] AS document_ids, recipient, agency, sub_agency, office, state, city, awarded_on,
+       date_precision, last_modified, period_start, period_end, amount, potential_value, description,
+       product_or_service, 1 AS modifications
+FROM summary
+UNION ALL BY NAME
+SELECT award_key AS award, list(record_id ORDER BY awarded_on, row_number) AS record_ids,
+       list(passage_id ORDER BY awarded_on, row_number) AS passage_ids, list(DISTINCT document_id) AS document_ids,
+       arg_min(recipient, awarded_on) AS recipient, arg_min(agency, awarded_on) AS agency,
+       arg_min(sub_agency, awarded_on) AS sub_agency, arg_min(office, awarded_on) AS office,
+       arg_min(state, awarded_on) AS state, arg_min(city, awarded_on) AS city,
+       min(awarded_on) AS awarded_on, arg_min(date_precision, awarded_on) AS date_precision,
+       greatest(max(awarded_on), max(last_modified)) AS last_modified, min(period_start) AS period_start,
+       max(period_end) AS period_end, sum(amount) AS amount, max(potential_value) AS potential_value,
+       string_agg(DISTINCT description, ' | ') AS description,
+       arg_min(product_or_service, awarded_on) AS product_or_service, count(*) AS modifications
+FROM transactions GROUP BY award_key
+"""
+
+
+def _matched_sql(query: RecordQuery) -> tuple[str, list[Any]]:
+    """The CTEs that end in ``matched``: the awards the filters keep, scored by the question's words."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for f in query.filters:
+        clauses.append(f"lower({f.column}) IN ({', '.join('?' for _ in f.values)})")
+        params += list(f.values)
+    if query.date_from:
+        clauses.append(f"{query.date_field} >= CAST(? AS DATE)")
+        params.append(query.date_from)
+    if query.date_to:
+        clauses.append(f"{query.date_field} < CAST(? AS DATE)")
+        params.append(query.date_to)
+    if query.amount_min is not None:
+        clauses.append("amount > ?")
+        params.append(query.amount_min)
+    if query.amount_max is not None:
+        clauses.append("amount < ?")
+        params.append(query.amount_max)
+    if query.nonzero:
+        clauses.append("amount <> 0")
+    if query.documents:
+        clauses.append("list_has_any(document_ids, ?)")
+        params.append(list(query.documents))
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    if not query.terms:
+        return (f"WITH filtered AS (SELECT * FROM awards{where}), scored AS (SELECT *, 0.0 AS coverage FROM filtered),"
+                " matched AS (SELECT * FROM scored)"), params
+    # A group with no stems is a word no award uses: it weighs in the total, no award can hold it.
+    term_rows = [(i, stem) for i, group in enumerate(query.terms) for stem in group.stems] or [(-1, "")]
+    sql = (f"WITH filtered AS (SELECT * FROM awards{where}),"
+           f" qterms(grp, term) AS (VALUES {', '.join('(?, ?)' for _ in term_rows)}),"
+           f" qweights(grp, weight) AS (VALUES {', '.join('(?, ?)' for _ in query.terms)}),"
+           " coverage AS (SELECT award, sum(weight) AS coverage FROM (SELECT DISTINCT t.award, q.grp FROM award_terms t"
+           " JOIN qterms q USING (term) WHERE t.award IN (SELECT award FROM filtered)) JOIN qweights USING (grp)"
+           " GROUP BY award),"
+           " scored AS (SELECT f.*, coalesce(c.coverage, 0.0) AS coverage FROM filtered f LEFT JOIN coverage c USING (award)),"
+           " matched AS (SELECT * FROM scored WHERE coverage > 0 AND coverage >= greatest(?, ? * (SELECT max(coverage) FROM scored)))")
+    params += [v for row in term_rows for v in row]
+    params += [v for i, group in enumerate(query.terms) for v in (i, group.weight)]
+    total_weight = sum(group.weight for group in query.terms)
+    params += [query.min_share * total_weight, query.keep_ratio]
+    return sql, params
+
+
+def _group_key(column: str | None) -> str:
+    return "CAST(year(awarded_on) AS VARCHAR)" if column == "year" else str(column)
+
+
+def _inline(sql: str, params: list[Any]) -> str:
+    """The SQL with its parameters written in, for a reader to re-run against records.duckdb."""
+    def literal(value: Any) -> str:
+        if isinstance(value, (int, float)):
+            return repr(value)
+        if isinstance(value, list):
+            return "[" + ", ".join(literal(v) for v in value) + "]"
+        return "'" + str(value).replace("'", "''") + "'"
+    values = iter(params)
+    return re.sub(r"\?", lambda _: literal(next(values)), sql)
+
+
+def _row(document_id: str, passage_id: str, source: str, r: Record) -> list[Any]:
+    def extra_date(names: Iterable[str]) -> str | None:
+        for name in names:
+            parsed = parse_date(r.extra.get(name, "")) if r.extra.get(name) else None
+            if parsed and parsed[1] == "day":
+                return parsed[0]
+        return None
+
+    def extra_amount(names: Iterable[str]) -> float | None:
+        for name in names:
+            try:
+                return float(r.extra[name].replace(",", "").replace("$", ""))
+            except (KeyError, ValueError):
+                continue
+        return None
+
+    day = r.action_date if r.action_date and r.date_precision == "day" else (
+        f"{r.action_date}-01" if r.date_precision == "month" else f"{r.action_date}-01-01" if r.action_date else None)
+    return [document_id, passage_id, r.record_id, source, r.row_number, r.recipient, r.agency, r.sub_agency,
+            r.office, next((r.extra[n] for n in _EXTRA_TEXT["state"] if r.extra.get(n)), None) or _state_name(r),
+            next((r.extra[n] for n in _EXTRA_TEXT["city"] if r.extra.get(n)), None), day, r.date_precision,
+            extra_date(_EXTRA_DATES["last_modified"]), extra_date(_EXTRA_DATES["period_start"]),
+            extra_date(_EXTRA_DATES["period_end"]), r.amount, r.amount_kind,
+            extra_amount(_EXTRA_AMOUNTS["potential_value"]), r.award_key, r.modification, r.description,
+            r.product_or_service, json.dumps(r.to_dict(), default=str)]
+
+
+def _state_name(record: Record) -> str | None:
+    """The recipient's state from its code when the export leaves the name empty ("CA" -> "California")."""
+    import pycountry
+
+    code = record.extra.get("recipient_state_code", "").strip().upper()
+    country = record.extra.get("recipient_country_code", "USA").strip().upper()
+    if len(code) != 2 or country not in ("USA", "US", "UNITED STATES"):
+        return None
+    subdivision = pycountry.subdivisions.get(code=f"US-{code}")
+    return subdivision.name.upper() if subdivision else None
+
+
+def _generation(db: Any) -> int:
+    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row else -1
+
+
+def _has_awards(db: Any) -> bool:
+    return bool(db.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'awards'").fetchone()[0])
+
+
+def _scalar(db: Any, sql: str) -> Any:
+    return db.execute(sql).fetchone()[0]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
