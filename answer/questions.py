@@ -101,7 +101,8 @@ class QuestionService:
         timings["analyse"] = _ms(started)
         mark = time.perf_counter()
         parsed, scope = self.scoped(parsed, corpus)
-        retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope)
+        # An index of records alone has no prose to retrieve: its questions go to the records table.
+        retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope) if corpus.has_text else []
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
         passage_of = corpus.passage_of

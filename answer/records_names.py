@@ -10,9 +10,10 @@ one naming most words wins ("San Diego Association of Governments" over "County 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from dossier.answer.question import words_of
 from dossier.answer.records_vocabulary import FIELD_WORD_SET, KIND_EQUIVALENTS, RECIPIENT_KINDS, plain
@@ -42,16 +43,17 @@ def category_filters(text: str, words: list[str], catalogue: RecordsCatalogue, e
     uppercase = set(re.findall(r"\b[A-Z][A-Z.]{1,7}\b", text))
     candidates: list[tuple[float, int, str, str, frozenset[int], bool]] = []
     for rank, column in enumerate(CATEGORY_COLUMNS):
-        values = catalogue.column_values(column)
-        generic = _generic_words(values) if values else set()
+        index = _column_index(column, catalogue.column_values(column))
+        if not index.words:
+            continue
         named_whole = set()
-        for value in values:
-            positions, completeness = _value_positions(value, words, generic, uppercase)
+        for value in index.candidates(words, uppercase):
+            positions, completeness = _value_positions(index.words[value], words, index.generic, uppercase)
             if positions:
                 candidates.append((completeness, rank, column, value, positions, False))
                 named_whole.add(value)
         for entity in entities:  # "Bay County" for "Bay County Board of County Commissioners"
-            for value, positions, completeness in _partial_matches(entity, values, generic, words):
+            for value, positions, completeness in _partial_matches(entity, index, words):
                 if value not in named_whole:
                     candidates.append((completeness, rank, column, value, positions, True))
     kept: list[tuple[str, str, frozenset[int], bool]] = []
@@ -81,28 +83,82 @@ def category_filters(text: str, words: list[str], catalogue: RecordsCatalogue, e
     return filters, consumed, sides, partial_filters
 
 
-def _partial_matches(entity: str, values: dict[str, int], generic: set[str], words: list[str]
-                     ) -> list[tuple[str, frozenset[int], float]]:
+def _partial_matches(entity: str, index: "_ColumnIndex", words: list[str]) -> list[tuple[str, frozenset[int], float]]:
     """Values that hold every distinctive word of a name the question gives, the question naming only
     part of a long official name; of those, the ones holding most of the name's words."""
     entity_words = [w for w in words_of(entity) if w not in STOPWORD_SET and len(w) > 1]
-    vocabulary = {t for value in values for t in words_of(value)}
     # Only the name's words this column uses at all: "ImmigrationOS de Palantir" names Palantir's award.
-    distinctive = [w for w in entity_words if w not in generic and len(w) > 2
-                   and any(_same_word(w, t) for t in vocabulary)]
+    distinctive = [w for w in entity_words if w not in index.generic and len(w) > 2 and index.spellings(w)]
     if not distinctive:
         return []
+    holding = set.intersection(*(set().union(*(index.by_word[t] for t in index.spellings(w))) for w in distinctive))
     scored = []
-    for value in values:
-        tokens = set(words_of(value))
-        if all(any(_same_word(w, t) for t in tokens) for w in distinctive):
-            positions = frozenset(i for i, w in enumerate(words)
-                                  if w in entity_words and any(_same_word(w, t) for t in tokens))
-            completeness = sum(1 for t in tokens if t in words) / max(1, len([t for t in tokens if t not in STOPWORD_SET]))
-            scored.append((len(positions), value, positions, completeness))
+    for value in holding:
+        tokens = set(index.words[value])
+        positions = frozenset(i for i, w in enumerate(words)
+                              if w in entity_words and any(_same_word(w, t) for t in tokens))
+        completeness = sum(1 for t in tokens if t in words) / max(1, len(tokens))
+        scored.append((len(positions), value, positions, completeness))
     best = max((held for held, *_ in scored), default=0)
     return [(value, positions, completeness) for held, value, positions, completeness in scored
             if held == best and positions]
+
+
+@dataclass
+class _ColumnIndex:
+    """A column's values as words, with the words that many values share and an inverted index, so a
+    question looks only at the values that share one of its words (a million rows hold ~10^4 names)."""
+
+    words: dict[str, list[str]]  # value -> its words, stopwords removed
+    generic: set[str]
+    by_word: dict[str, set[str]]
+    by_initials: dict[str, set[str]]
+    vocabulary: list[str] = field(default_factory=list)
+
+    def spellings(self, word: str) -> set[str]:
+        """The column's words that are ``word`` spelled the same or nearly so."""
+        found = {word} if word in self.by_word else set()
+        if len(word) >= 5:
+            found |= {match for match, _, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
+                                                                 score_cutoff=FUZZY_WORD, limit=None)
+                      if _same_word(word, match)}
+        return found
+
+    def candidates(self, words: list[str], uppercase: set[str]) -> set[str]:
+        found: set[str] = set()
+        for word in set(words):
+            for spelling in self.spellings(word):
+                found |= self.by_word[spelling]
+        for acronym in uppercase:
+            found |= self.by_initials.get(acronym.replace(".", "").lower(), set())
+        return found
+
+
+_INDEXES: dict[str, tuple[dict[str, int], _ColumnIndex]] = {}
+
+
+def _column_index(column: str, values: dict[str, int]) -> _ColumnIndex:
+    """Built once per column and table generation (the catalogue hands out the same dict until then)."""
+    cached = _INDEXES.get(column)
+    if cached and cached[0] is values:
+        return cached[1]
+    words = {value: [w for w in words_of(value) if w not in STOPWORD_SET] for value in values}
+    counts: dict[str, int] = {}
+    by_word: dict[str, set[str]] = {}
+    by_initials: dict[str, set[str]] = {}
+    for value, tokens in words.items():
+        for word in set(tokens):
+            counts[word] = counts.get(word, 0) + 1
+            by_word.setdefault(word, set()).add(value)
+        long_words = [w for w in tokens if len(w) > 1]
+        for initials in {"".join(w[0] for w in tokens), "".join(w[0] for w in long_words)}:
+            if len(initials) >= 2:
+                by_initials.setdefault(initials, set()).add(value)
+    limit = max(3, GENERIC_SHARE * len(values))
+    index = _ColumnIndex(words, {w for w, n in counts.items() if n > limit}, by_word, by_initials,
+                         sorted(w for w in by_word if len(w) >= 5))
+    _INDEXES[column] = (values, index)
+    return index
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -112,20 +168,10 @@ def _same_word(a: str, b: str) -> bool:
                       and fuzz.ratio(a, b) >= FUZZY_WORD)
 
 
-def _generic_words(values: dict[str, int]) -> set[str]:
-    counts: dict[str, int] = {}
-    for value in values:
-        for word in set(words_of(value)):
-            counts[word] = counts.get(word, 0) + 1
-    limit = max(3, GENERIC_SHARE * len(values))
-    return {w for w, n in counts.items() if n > limit}
-
-
-def _value_positions(value: str, words: list[str], generic: set[str], uppercase: set[str]
+def _value_positions(all_words: list[str], words: list[str], generic: set[str], uppercase: set[str]
                      ) -> tuple[frozenset[int], float]:
-    """The positions of the question words that name ``value`` (nothing when it is not named), and the
-    share of the value's words the question holds."""
-    all_words = [w for w in words_of(value) if w not in STOPWORD_SET]
+    """The positions of the question words that name a value (given as its words; nothing when it is
+    not named), and the share of the value's words the question holds."""
     tokens = [w for w in all_words if len(w) > 1]
     if not tokens:
         return frozenset(), 0.0

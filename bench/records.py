@@ -120,7 +120,6 @@ def grow_table(index: Path, awards: int) -> dict:
             " agency, sub_agency, office, state, city, awarded_on, date_precision, last_modified, period_start,"
             " period_end, amount, amount_kind, potential_value, award_key || '-S' || ?, modification, description,"
             " product_or_service, data FROM records WHERE record_id NOT LIKE '%-S%'", [copy, copy])
-        db.execute("INSERT INTO record_terms SELECT passage_id, term FROM record_terms WHERE false")
     rebuild_derived(db)
     total = db.execute("SELECT count(*) FROM awards").fetchone()[0]
     size = (index / "records.duckdb").stat().st_size
@@ -133,7 +132,7 @@ def time_questions(index: Path, repeats: int) -> dict:
     from dossier.answer.service import Dossier
     from dossier.core.settings import load_settings
 
-    dossier = Dossier.open(load_settings({"index": str(index), "embedder": "minilm"}))
+    dossier = Dossier(load_settings({"index": str(index), "embedder": "minilm"}))
     dossier.ask(QUESTIONS[0])  # first question loads the model and the catalogue
     timings, answered = [], 0
     for _ in range(repeats):

@@ -31,7 +31,7 @@ from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsR
 from dossier.core.text import fold
 from dossier.core.types import Record
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS records (
@@ -78,9 +78,10 @@ class RecordsTable:
 
     # ---- connection -----------------------------------------------------------------------------
     @contextmanager
-    def _connect(self) -> Iterator[Any]:
+    def _connect(self, create: bool = False) -> Iterator[Any]:
         """A short-lived connection: DuckDB lets one process at a time open the file, so a server
-        and a `dossier add` take turns instead of one locking the other out for good."""
+        and a `dossier add` take turns instead of one locking the other out for good. Only a writer
+        (``create``) creates the tables: a reader's statements stay reads."""
         import duckdb
 
         deadline = time.monotonic() + _LOCK_WAIT_S
@@ -93,7 +94,8 @@ class RecordsTable:
                     raise IndexLocked(f"{self.path}: the records table is held by another process ({exc})") from exc
                 time.sleep(0.05)
         try:
-            db.execute(_SCHEMA)
+            if create:
+                db.execute(_SCHEMA)
             yield db
         finally:
             db.close()
@@ -110,14 +112,16 @@ class RecordsTable:
 
     # ---- writing (under the index's writer lock) ---------------------------------------------------
     def sync(self, generation: int, registry_documents: set[str],
-             load: Callable[[list[str]], dict[str, list[tuple[Record, str, str]]]]) -> bool:
+             load: Callable[[list[str]], dict[str, list[tuple[Record, str, str]]]],
+             fresh: dict[str, list[tuple[Record, str, str]]] | None = None) -> bool:
         """Bring the table to the registry's state at ``generation``; False when it already was.
 
         ``registry_documents``: ids of every record document the registry holds. ``load(ids)`` returns
-        {document id: [(record, passage id, source)]} for the documents the table lacks."""
+        {document id: [(record, passage id, source)]} for the documents the table lacks; ``fresh`` holds
+        those a writer has just committed, in memory already (read back only after a crash)."""
         import pandas as pd
 
-        with self._connect() as db:
+        with self._connect(create=True) as db:
             if _generation(db) == generation and db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,):
                 return False
             db.execute("BEGIN TRANSACTION")
@@ -131,7 +135,9 @@ class RecordsTable:
                                " WHERE list_contains(?, document_id))", [gone])
                     db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
                 missing = sorted(registry_documents - have)
-                incoming = load(missing) if missing else {}
+                fresh = fresh or {}
+                unread = [d for d in missing if d not in fresh]
+                incoming = {**fresh, **(load(unread) if unread else {})}
                 rows, terms = [], []
                 for document_id in missing:
                     for record, passage_id, source in incoming.get(document_id, ()):
@@ -148,10 +154,7 @@ class RecordsTable:
                     db.register("incoming_terms", pd.DataFrame(terms, columns=["passage_id", "term"]))
                     db.execute("INSERT INTO record_terms SELECT passage_id, term FROM incoming_terms")
                     db.unregister("incoming_terms")
-                db.execute(_AWARDS_SQL)
-                db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award, t.term FROM"
-                           " (SELECT award, unnest(passage_ids) AS passage_id FROM awards) a"
-                           " JOIN record_terms t USING (passage_id)")
+                rebuild_derived(db)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
                            [str(generation), SCHEMA_VERSION])
                 db.execute("COMMIT")
@@ -206,50 +209,57 @@ class RecordsTable:
         return self._cached("filled", compute)
 
     @staticmethod
-    def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
+    def _groups(db: Any, query: RecordQuery) -> list[GroupRow]:
         if not query.group_by:
             return []
         key = _group_key(query.group_by)
         ranking = "count(*) DESC, sum(amount) DESC" if query.aggregate == "count" else "sum(amount) DESC NULLS LAST, count(*) DESC"
         return [GroupRow(k, n, s) for k, n, s in db.execute(
-            f"{matched} SELECT {key}, count(*), sum(amount) FROM matched WHERE {key} IS NOT NULL GROUP BY 1"
-            f" ORDER BY {ranking}, 1", params).fetchall()]
+            f"SELECT {key}, count(*), sum(amount) FROM matched_now WHERE {key} IS NOT NULL GROUP BY 1"
+            f" ORDER BY {ranking}, 1").fetchall()]
 
     def run(self, query: RecordQuery) -> RecordsResult:
-        matched, params = _matched_sql(query)
-        date = query.date_field
-        order = ("coverage DESC, " if query.terms else "") + _ORDERS.get(query.order, _ORDERS["amount_desc"]).format(date=date)
+        scored, params, keep, keep_params = _scored_sql(query)
+        order = ("coverage DESC, " if query.terms else "") + _ORDERS.get(query.order, _ORDERS["amount_desc"]).format(
+            date=query.date_field)
         with self._connect() as db:
             if not _has_awards(db):
                 return RecordsResult(0, None, None, ())
-            count, total, average, best = db.execute(
-                f"{matched} SELECT count(*), sum(amount), avg(amount), (SELECT max(coverage) FROM scored) FROM matched",
-                params).fetchone()
-            groups = self._groups(db, query, matched, params)
+            # The filters run once; what follows reads the kept awards from a temporary table.
+            db.execute(f"CREATE TEMP TABLE scored_now AS {scored} SELECT * FROM scored", params)
+            best = db.execute("SELECT max(coverage) FROM scored_now").fetchone()[0]
+            db.execute(f"CREATE TEMP TABLE matched_now AS SELECT * FROM scored_now WHERE {keep.format(scored='scored_now')}",
+                       keep_params)
+            count, total, average = db.execute("SELECT count(*), sum(amount), avg(amount) FROM matched_now").fetchone()
+            groups = self._groups(db, query)
             if groups:  # the leading group's awards come first ("2008: 101 awards" cites 2008's first)
-                key = _group_key(query.group_by)
                 leading = str(groups[0].key).replace("'", "''")
-                order = f"({key} IS NOT DISTINCT FROM '{leading}') DESC, {order}"
-            ids = db.execute(f"{matched} SELECT flatten(list(record_ids ORDER BY {order}, award)),"
-                             f" flatten(list(passage_ids ORDER BY {order}, award)) FROM matched", params).fetchone()
-            top = db.execute(f"{matched} SELECT award, passage_ids, amount, awarded_on, last_modified,"
-                             f" period_start, period_end, potential_value, modifications FROM matched"
-                             f" ORDER BY {order}, award LIMIT ?", [*params, query.limit]).fetchall()
-            passage_ids = [p for row in top for p in row[1]]
-            data = dict(db.execute("SELECT passage_id, data FROM records WHERE list_contains(?, passage_id)",
-                                   [passage_ids]).fetchall()) if passage_ids else {}
-        rows = tuple(AwardRow(award=a, records=tuple(Record.from_dict(json.loads(data[p])) for p in pids),
+                order = f"({_group_key(query.group_by)} IS NOT DISTINCT FROM '{leading}') DESC, {order}"
+            top = db.execute(f"SELECT award, passage_ids, record_ids, amount, awarded_on, last_modified, period_start,"
+                             f" period_end, potential_value, modifications FROM matched_now ORDER BY {order}, award"
+                             f" LIMIT ?", [query.limit]).fetchall()
+            if query.aggregate in ("max", "min"):
+                # The extreme is checked on its own records; the comparison with the others is the SQL's.
+                ids = ([r for row in top[:1] for r in row[2]], [p for row in top[:1] for p in row[1]])
+            else:
+                ids = db.execute(f"SELECT flatten(list(record_ids ORDER BY {order}, award)),"
+                                 f" flatten(list(passage_ids ORDER BY {order}, award)) FROM matched_now").fetchone()
+            shown = [p for row in top for p in row[1]]
+            data = dict(db.execute("SELECT passage_id, data FROM records WHERE passage_id IN (SELECT unnest(?))",
+                                   [shown]).fetchall()) if shown else {}
+        rows = tuple(AwardRow(award=a, records=tuple(Record(**json.loads(data[p])) for p in pids),
                               passage_ids=tuple(pids), amount=amount, awarded_on=_iso(on), last_modified=_iso(mod),
                               period_start=_iso(start), period_end=_iso(end), potential_value=potential,
                               modifications=mods)
-                     for a, pids, amount, on, mod, start, end, potential, mods in top)
+                     for a, pids, _, amount, on, mod, start, end, potential, mods in top)
         total_weight = sum(g.weight for g in query.terms)
+        shown_sql = (f"SELECT {_group_key(query.group_by)}, count(*), sum(amount) FROM matched GROUP BY 1"
+                     if query.group_by else "SELECT count(*), sum(amount), avg(amount) FROM matched")
         return RecordsResult(matched=count, amount_total=total, amount_average=average, rows=rows,
                              record_ids=tuple(ids[0] or ()), passage_ids=tuple(ids[1] or ()), groups=tuple(groups),
                              best_coverage=(best or 0.0) / total_weight if total_weight else None,
-                             sql=_inline(f"{matched} " + (
-                                 f"SELECT {_group_key(query.group_by)}, count(*), sum(amount) FROM matched GROUP BY 1"
-                                 if query.group_by else "SELECT count(*), sum(amount), avg(amount) FROM matched"), params))
+                             sql=_inline(f"{scored}, matched AS (SELECT * FROM scored WHERE {keep.format(scored='scored')})"
+                                         f" {shown_sql}", params + keep_params))
 
 
 _COLUMNS = ["document_id", "passage_id", "record_id", "source", "row_number", "recipient", "agency", "sub_agency",
@@ -288,8 +298,16 @@ FROM transactions GROUP BY award_key
 """
 
 
-def _matched_sql(query: RecordQuery) -> tuple[str, list[Any]]:
-    """The CTEs that end in ``matched``: the awards the filters keep, scored by the question's words."""
+def rebuild_derived(db: Any) -> None:
+    """The awards view and its word index, from the records and their words."""
+    db.execute(_AWARDS_SQL)
+    db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award, t.term FROM"
+               " (SELECT award, unnest(passage_ids) AS passage_id FROM awards) a JOIN record_terms t USING (passage_id)")
+
+
+def _scored_sql(query: RecordQuery) -> tuple[str, list[Any], str, list[Any]]:
+    """The CTEs that end in ``scored`` (the awards the filters keep, each with the weight of the question's
+    words it holds), their parameters, and the condition (over ``{scored}``) that keeps an award."""
     clauses: list[str] = []
     params: list[Any] = []
     for f in query.filters:
@@ -314,8 +332,8 @@ def _matched_sql(query: RecordQuery) -> tuple[str, list[Any]]:
         params.append(list(query.documents))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     if not query.terms:
-        return (f"WITH filtered AS (SELECT * FROM awards{where}), scored AS (SELECT *, 0.0 AS coverage FROM filtered),"
-                " matched AS (SELECT * FROM scored)"), params
+        return f"WITH filtered AS (SELECT * FROM awards{where}), scored AS (SELECT *, 0.0 AS coverage FROM filtered)", \
+            params, "true", []
     # A group with no stems is a word no award uses: it weighs in the total, no award can hold it.
     term_rows = [(i, stem) for i, group in enumerate(query.terms) for stem in group.stems] or [(-1, "")]
     sql = (f"WITH filtered AS (SELECT * FROM awards{where}),"
@@ -324,13 +342,12 @@ def _matched_sql(query: RecordQuery) -> tuple[str, list[Any]]:
            " coverage AS (SELECT award, sum(weight) AS coverage FROM (SELECT DISTINCT t.award, q.grp FROM award_terms t"
            " JOIN qterms q USING (term) WHERE t.award IN (SELECT award FROM filtered)) JOIN qweights USING (grp)"
            " GROUP BY award),"
-           " scored AS (SELECT f.*, coalesce(c.coverage, 0.0) AS coverage FROM filtered f LEFT JOIN coverage c USING (award)),"
-           " matched AS (SELECT * FROM scored WHERE coverage > 0 AND coverage >= greatest(?, ? * (SELECT max(coverage) FROM scored)))")
+           " scored AS (SELECT f.*, coalesce(c.coverage, 0.0) AS coverage FROM filtered f LEFT JOIN coverage c USING (award))")
     params += [v for row in term_rows for v in row]
     params += [v for i, group in enumerate(query.terms) for v in (i, group.weight)]
     total_weight = sum(group.weight for group in query.terms)
-    params += [query.min_share * total_weight, query.keep_ratio]
-    return sql, params
+    keep = "coverage > 0 AND coverage >= greatest(?, ? * (SELECT max(coverage) FROM {scored}))"
+    return sql, params, keep, [query.min_share * total_weight, query.keep_ratio]
 
 
 def _group_key(column: str | None) -> str:
@@ -373,7 +390,7 @@ def _row(document_id: str, passage_id: str, source: str, r: Record) -> list[Any]
             extra_date(_EXTRA_DATES["last_modified"]), extra_date(_EXTRA_DATES["period_start"]),
             extra_date(_EXTRA_DATES["period_end"]), r.amount, r.amount_kind,
             extra_amount(_EXTRA_AMOUNTS["potential_value"]), r.award_key, r.modification, r.description,
-            r.product_or_service, json.dumps(r.to_dict(), default=str)]
+            r.product_or_service, json.dumps({**vars(r), "extra": {}}, default=str)]
 
 
 def _state_name(record: Record) -> str | None:
@@ -389,6 +406,8 @@ def _state_name(record: Record) -> str | None:
 
 
 def _generation(db: Any) -> int:
+    if not db.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]:
+        return -1
     row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
     return int(row[0]) if row else -1
 

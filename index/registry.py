@@ -136,7 +136,7 @@ class Registry:
             " product_or_service, source_document, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(document.id, r.record_id, passage_of_record[r.record_id], r.recipient, r.agency, r.sub_agency,
               r.office, r.action_date, r.date_precision, r.amount, r.amount_kind, r.award_key, r.modification,
-              r.description, r.product_or_service, r.source_document, json.dumps(r.to_dict(), default=str))
+              r.description, r.product_or_service, r.source_document, json.dumps(vars(r), default=str))
              for r in document.records],
         )
 
@@ -258,4 +258,5 @@ def _passage(row: sqlite3.Row) -> Passage:
 
 
 def _record(data: dict[str, Any]) -> Record:
-    return Record.from_dict(data)
+    """A record as the registry stored it (its own fields, written by ``insert_document``)."""
+    return Record(**data)

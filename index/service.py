@@ -109,6 +109,7 @@ class DossierIndex:
         self._bm25 = None
         self._candidates = 30
         self.records_table = RecordsTable(directory / "records.duckdb", registry.generation)
+        self._fresh_records: dict[str, list[tuple[Record, str, str]]] = {}  # committed this batch, for the table
         self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
     # ---- reading ------------------------------------------------------------------------------
@@ -222,8 +223,9 @@ class DossierIndex:
             pass
 
     def _sync_records(self) -> None:
+        fresh, self._fresh_records = self._fresh_records, {}
         self.records_table.sync(self.registry.generation(), self.registry.record_document_ids(),
-                                self.registry.records_of)
+                                self.registry.records_of, fresh)
 
     # ---- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
@@ -289,6 +291,9 @@ class DossierIndex:
             raise
         self._delete_vectors(stale)
         self._forget_if_gone(previous, article_shingles)
+        if document.records:
+            by_record = {p.record_id: p.passage_id for p in passages}
+            self._fresh_records[document.id] = [(r, by_record[r.record_id], document.source_name) for r in document.records]
         if document.kind == "article":
             article_shingles[document.id] = shingles(document.text)
         return FileOutcome(
