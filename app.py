@@ -16,6 +16,7 @@ API endpoints (``gradio_client.Client(url).predict(..., api_name=...)``)::
     /remove(document_id: str) -> dict     {"removed": [ids]}
     /documents() -> list[dict]            DocumentSummary.to_dict() of every indexed document
     /records() -> list[dict]              key fields of every procurement record
+    /records_for_plan(plan: dict) -> dict  the records an answer's plan ran over: {matched, rows[]}
     /describe() -> dict                   read-only settings and index sizes
 
 The UI's own events also have stable names, callable but left out of the API page: /chat_stream
@@ -34,7 +35,8 @@ from dossier.core.errors import DossierError
 from dossier.core.quantities import human_size
 from dossier.core.settings import Settings, load_settings
 from dossier.core.types import Answer
-from dossier.web.records_view import RECORD_COLUMNS, SORTS, filter_records, records_figure, records_frame, records_rows
+from dossier.web.records_view import (RECORD_COLUMNS, SORTS, filter_records, records_figure, records_frame,
+                                      records_rows, write_csv)
 from dossier.web.render import (
     DOCUMENT_COLUMNS, SEARCHING, answer_markdown, chat_payload, documents_rows, md_escape, sources_html,
 )
@@ -73,19 +75,41 @@ def build_app(dossier: Any) -> gr.Blocks:
         history = list(history or [])
         question = (message or "").strip()
         if not question:
-            yield history, gr.skip(), ""
+            yield history, gr.skip(), "", gr.skip()
             return
         history.append({"role": "user", "content": question})
-        yield history, SEARCHING, ""
+        yield history, SEARCHING, "", gr.skip()
         answer = ask(question)
         plain = answer_markdown(answer, link=False)
         words = re.split(r"(\s+)", plain)
         step = max(1, len(words) // STREAM_STEPS)
         for end in range(step, len(words), step):
-            yield history + [{"role": "assistant", "content": "".join(words[:end]) + " …"}], gr.skip(), ""
+            yield history + [{"role": "assistant", "content": "".join(words[:end]) + " …"}], gr.skip(), "", gr.skip()
             time.sleep(0.02)
-        history.append({"role": "assistant", "content": answer_markdown(answer)})
-        yield history, sources_html(answer), ""
+        content = answer_markdown(answer)
+        if answer.query:
+            content += f"\n\n*The {answer.query['records']} record(s) are in the Records tab, with a CSV.*"
+        history.append({"role": "assistant", "content": content})
+        yield history, sources_html(answer), "", answer.query or {}
+
+    def records_for_plan(plan: dict) -> dict:
+        """The records an answer's plan (``query.plan`` of /ask_json) ran over: {matched, rows[]}."""
+        records, matched = dossier.plan_records(plan or {})
+        return {"matched": matched, "rows": records_rows([(r, "") for r in records])}
+
+    def answer_records_view(query: dict | None, sort: str):
+        """The Records tab showing the records of the last answer, and their CSV."""
+        if not query or not query.get("plan"):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        found = records_for_plan(query["plan"])
+        rows = filter_records(found["rows"], "", sort)
+        # Gradio serves downloads from its own (private) temporary folder.
+        exports = Path(gr.utils.get_upload_folder()) / "exports"
+        exports.mkdir(parents=True, exist_ok=True)
+        csv_path = write_csv(rows, exports / f"answer-records-{abs(hash(query.get('sql', ''))) % 10**10}.csv")
+        note = (f"**The {found['matched']} award(s) of your last answer** ({len(rows)} record(s)). "
+                f"Type in the filter to see every record again.\n\n```sql\n{query.get('sql', '')}\n```")
+        return records_frame(rows), records_figure(rows), note, gr.update(value=str(csv_path), visible=True)
 
     def chat(question: str) -> dict:
         """Answer a question from the indexed sources: {answer, abstained, language, citations[]}."""
@@ -135,6 +159,10 @@ def build_app(dossier: Any) -> gr.Blocks:
     def records_view(query: str, sort: str) -> tuple[list[dict[str, Any]], Any]:
         rows = filter_records(records_rows(dossier.records()), query, sort)
         return records_frame(rows), records_figure(rows)
+
+    def all_records_view(query: str, sort: str):
+        frame, figure = records_view(query, sort)
+        return frame, figure, "", gr.update(visible=False)
 
     def refresh(query: str, sort: str):
         docs = dossier.documents()
@@ -213,16 +241,23 @@ def build_app(dossier: Any) -> gr.Blocks:
                                              elem_id="records-table",
                                              column_widths=["64px", "15%", "15%", "84px", "112px", "30%", "15%"],
                                              wrap=True, datatype=["str", "str", "str", "str", "number", "str", "str"])
+                records_note = gr.Markdown(elem_id="records-note")
+                records_csv = gr.DownloadButton("Download these records (CSV)", visible=False, elem_id="records-csv")
                 records_plot = gr.Plot(label="Amounts", elem_id="records-plot")
             with gr.Tab("Settings", id="settings"):
                 gr.Markdown("Read-only: change settings with `dossier serve` options or `DOSSIER_*` variables.")
                 settings_json = gr.JSON(label="Settings and index")
 
         # -- events ---------------------------------------------------------------------------------
-        chat_io = dict(inputs=[question, chatbot], outputs=[chatbot, sources, question])
-        question.submit(chat_stream, **chat_io, api_name="chat_stream", api_visibility="undocumented")
+        last_query = gr.State({})
+        chat_io = dict(inputs=[question, chatbot], outputs=[chatbot, sources, question, last_query])
+        answer_records_io = dict(inputs=[last_query, records_sort],
+                                 outputs=[records_table, records_plot, records_note, records_csv])
+        question.submit(chat_stream, **chat_io, api_name="chat_stream", api_visibility="undocumented").then(
+            answer_records_view, **answer_records_io, api_visibility="private")
         examples.click(lambda sample: sample[0], [examples], [question], api_visibility="private",
-                       queue=False).then(chat_stream, **chat_io, api_visibility="private")
+                       queue=False).then(chat_stream, **chat_io, api_visibility="private").then(
+            answer_records_view, **answer_records_io, api_visibility="private")
         clear.click(lambda: ([], sources_html(None), ""), None, [chatbot, sources, question],
                     api_visibility="private", queue=False)
 
@@ -238,7 +273,8 @@ def build_app(dossier: Any) -> gr.Blocks:
         confirm_button.click(confirm_remove, [remove_choice], [confirm_row, remove_message],
                              api_name="remove_ui", api_visibility="undocumented").then(
             refresh, **refresh_io, api_visibility="private")
-        records_filter.change(records_view, [records_filter, records_sort], [records_table, records_plot],
+        records_filter.change(all_records_view, [records_filter, records_sort],
+                              [records_table, records_plot, records_note, records_csv],
                               api_name="records_view", api_visibility="undocumented")
         records_sort.change(records_view, [records_filter, records_sort], [records_table, records_plot],
                             api_visibility="private")
@@ -248,6 +284,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         gr.api(remove, api_name="remove")
         gr.api(documents, api_name="documents")
         gr.api(records, api_name="records")
+        gr.api(records_for_plan, api_name="records_for_plan")
         gr.api(describe, api_name="describe")
 
     return demo

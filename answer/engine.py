@@ -35,7 +35,7 @@ from dossier.core import errors
 from dossier.core.errors import BackendUnavailable, DossierError
 from dossier.core.settings import Settings, helper_process_env
 
-EXPOSED = ("ask", "add", "progress", "remove", "documents", "records", "describe")
+EXPOSED = ("ask", "add", "progress", "remove", "documents", "records", "plan_records", "describe")
 PROGRESS_POLL_S = 0.2
 
 
@@ -72,6 +72,9 @@ class EngineService:
 
     def records(self) -> list[Any]:
         return self.dossier.records()
+
+    def plan_records(self, plan: dict[str, Any]) -> tuple[list[Any], int]:
+        return self.dossier.plan_records(plan)
 
     def describe(self) -> dict[str, Any]:
         return self.dossier.describe()
@@ -176,6 +179,9 @@ class RemoteDossier:
 
     def records(self) -> list[Any]:
         return self._call("records")
+
+    def plan_records(self, plan: dict[str, Any]) -> tuple[list[Any], int]:
+        return self._call("plan_records", plan)
 
     def describe(self) -> dict[str, Any]:
         return {**self._call("describe"), "answering process": f"pid {self._process.pid}"}

@@ -7,6 +7,9 @@ from typing import Any
 from dossier.core.settings import Settings
 
 
+PLAN_ROWS = 5000  # an answer's records shown in the Records tab (the CSV holds the same rows)
+
+
 class Library:
     def __init__(self, settings: Settings, index: Any):
         self.settings = settings
@@ -25,6 +28,15 @@ class Library:
     def records(self) -> list[Any]:
         """Every typed procurement record as (Record, passage id)."""
         return self.index.records()
+
+    def plan_records(self, plan: dict[str, Any], limit: int = PLAN_ROWS) -> tuple[list[Any], int]:
+        """The records an answer's plan (``Answer.query["plan"]``) ran over, in its order, up to ``limit``,
+        and how many awards it matched: what the Records tab shows for an answer."""
+        from dossier.core.records_query import RecordQuery
+
+        query = RecordQuery.from_dict({**plan, "aggregate": "list", "limit": 1})
+        result = self.index.query_records(query)
+        return self.index.records_table.records(list(result.record_ids[:limit])), result.matched
 
     def reindex(self, on_progress: Any = None) -> int:
         return self.index.reindex(on_progress=on_progress)

@@ -52,6 +52,9 @@ class Dossier:
     def records(self) -> list[Any]:
         return self.library.records()
 
+    def plan_records(self, plan: dict[str, Any]) -> tuple[list[Any], int]:
+        return self.library.plan_records(plan)
+
     def describe(self) -> dict[str, Any]:
         return self.library.describe()
 

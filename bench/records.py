@@ -111,7 +111,7 @@ def grow_table(index: Path, awards: int) -> dict:
     from dossier.index.records_table import rebuild_derived
 
     db = duckdb.connect(str(index / "records.duckdb"))
-    base = db.execute("SELECT count(*) FROM records").fetchone()[0]
+    base = db.execute("SELECT count(*) FROM awards").fetchone()[0]
     copies = max(0, -(-awards // base) - 1)
     started = time.perf_counter()
     for copy in range(1, copies + 1):

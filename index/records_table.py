@@ -197,6 +197,15 @@ class RecordsTable:
         return self._cached("terms", lambda db: dict(db.execute(
             "SELECT term, count(*) FROM award_terms GROUP BY term").fetchall()) if _has_awards(db) else {})
 
+    def records(self, record_ids: list[str]) -> list[Record]:
+        """The records of these ids, in this order (their key fields: the registry keeps every column)."""
+        if not record_ids:
+            return []
+        with self._connect() as db:
+            found = dict(db.execute("SELECT record_id, data FROM records WHERE record_id IN (SELECT unnest(?))",
+                                    [list(record_ids)]).fetchall())
+        return [Record(**json.loads(found[r])) for r in record_ids if r in found]
+
     def filled_columns(self) -> set[str]:
         """The awards columns that hold a value in at least one award."""
         def compute(db: Any) -> set[str]:

@@ -81,6 +81,7 @@ class DossierIndex:
         self,
         directory: Path,
         registry: Registry,
+        records_table: RecordsTable,
         embedder: EmbedderSpec,
         vector_store: Any,
         collection: Any,
@@ -108,7 +109,7 @@ class DossierIndex:
         self._passages: dict[str, Passage] = {}
         self._bm25 = None
         self._candidates = 30
-        self.records_table = RecordsTable(directory / "records.duckdb", registry.generation)
+        self.records_table = records_table
         self._fresh_records: dict[str, list[tuple[Record, str, str]]] = {}  # committed this batch, for the table
         self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
@@ -296,8 +297,11 @@ class DossierIndex:
             self._fresh_records[document.id] = [(r, by_record[r.record_id], document.source_name) for r in document.records]
         if document.kind == "article":
             article_shingles[document.id] = shingles(document.text)
+        repeated = document.metadata.get("repeated_award_rows") or []
+        detail = (f"rows {', '.join(map(str, repeated[:10]))}{' …' if len(repeated) > 10 else ''} repeat an award key"
+                  " of an earlier row: the award is counted once") if repeated else ""
         return FileOutcome(
-            key, "updated" if previous else "added", document.id,
+            key, "updated" if previous else "added", document.id, detail=detail,
             passages=sum(1 for p in passages if p.kind == "text"), records=len(document.records),
         )
 

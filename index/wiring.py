@@ -9,6 +9,7 @@ from dossier.core.errors import BackendUnavailable, ConfigError
 from dossier.core.settings import Settings, apply_offline_env
 from dossier.index.chunker import CHUNKER_VERSION
 from dossier.index.embedders import build_embedder
+from dossier.index.records_table import RecordsTable
 from dossier.index.registry import Registry
 from dossier.index.service import DossierIndex
 from dossier.ingest import IngestLimits
@@ -63,9 +64,12 @@ def open_index(settings: Settings) -> DossierIndex:
     def dense_retriever(top_k: int):
         return vector_index.as_retriever(similarity_top_k=top_k)
 
+    registry = Registry(directory / "registry.sqlite3")
     return DossierIndex(
         directory=directory,
-        registry=Registry(directory / "registry.sqlite3"),
+        registry=registry,
+        # Procurement records as a DuckDB table beside the registry, derived from it (index/records_table.py).
+        records_table=RecordsTable(directory / "records.duckdb", registry.generation),
         embedder=embedder,
         vector_store=vector_store,
         collection=collection,

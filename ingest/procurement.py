@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ def load_records(path: Path, data: bytes, limits: IngestLimits, source_path: str
         records.append(_record(row, line, layout, path, used_ids))
     if not records:
         raise RejectedInput(path, "has a header but no data rows")
+    repeated = _repeated_award_rows(records, layout)
 
     # Identity comes from the table itself, not its name, delimiter or encoding.
     canonical = json.dumps([header_names, table], ensure_ascii=False, separators=(",", ":"))
@@ -121,8 +123,24 @@ def load_records(path: Path, data: bytes, limits: IngestLimits, source_path: str
             "rows": len(records),
             "amount_column": header_names[layout.amount_index],
             "amount_kind": layout.amount_kind or "",
+            **({"repeated_award_rows": repeated} if repeated else {}),
         },
     )
+
+
+def _repeated_award_rows(records: list[Record], layout: _Layout) -> list[int]:
+    """Rows of a one-row-per-award file whose award key an earlier row already gave: they are kept, and
+    the records table counts the award once."""
+    if layout.amount_kind == "transaction":
+        return []
+    seen: set[str] = set()
+    repeated = []
+    for record in records:
+        if record.award_key and record.award_key in seen:
+            repeated.append(record.row_number)
+        elif record.award_key:
+            seen.add(record.award_key)
+    return repeated
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -297,4 +315,6 @@ def parse_amount(raw: str) -> float | None:
     if not _PLAIN_NUMBER.fullmatch(number) or (accounting_negative and match["sign"]):
         raise ValueError(raw)
     amount = float(number)
+    if not math.isfinite(amount):  # "1e309": no spending is infinite
+        raise ValueError(raw)
     return -amount if accounting_negative or match["sign"] == "-" else amount

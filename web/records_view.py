@@ -29,6 +29,17 @@ def records_rows(records: list[tuple[Any, str]]) -> list[dict[str, Any]]:
     ]
 
 
+def write_csv(rows: list[dict[str, Any]], path: Any) -> Any:
+    """The rows as a CSV a reader can open in a spreadsheet (the Records tab's download)."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RECORD_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def filter_records(rows: list[dict[str, Any]], query: str, sort: str) -> list[dict[str, Any]]:
     terms = fold(query or "").split()
     if terms:

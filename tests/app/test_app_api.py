@@ -63,6 +63,15 @@ def test_documents_records_and_describe(client, served) -> None:
     assert described["records"] == len(records)
 
 
+def test_the_records_of_a_computed_answer_come_back_by_its_plan(client, served) -> None:
+    answer = client.predict("Add up the Palantir awards in the procurement records.", 0, "", api_name="/ask_json")
+    cited = [r for c in answer["citations"] for r in c["record_ids"]]
+    assert cited and answer["query"]["sql"]
+    found = client.predict(answer["query"]["plan"], api_name="/records_for_plan")
+    assert [row["record"] for row in found["rows"]] == cited
+    assert found["matched"] == answer["query"]["records"] == len(cited)
+
+
 def test_upload_ask_remove_cycle(client, served, app_fixtures: Path) -> None:
     before = served.dossier.ask(NORTHWIND)
     assert before.abstained, "the invented vendor is not in the demo corpus"

@@ -10,7 +10,8 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-QUESTION = "Add up every Clearview AI award in the procurement records."
+QUESTION = "What does the article say Clearview AI technology can do?"
+RECORDS_QUESTION = "Add up every Clearview AI award in the procurement records."
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -64,6 +65,37 @@ def test_question_answer_and_marked_quote(page, served, artifacts: Path) -> None
     page.wait_for_timeout(400)
     page.screenshot(path=str(artifacts / "app-chat.png"), full_page=True)
     assert page.outside_requests == []
+
+
+def test_a_computed_answer_cites_its_records_and_opens_them_in_the_records_tab(page, served, artifacts: Path) -> None:
+    expected = served.dossier.ask(RECORDS_QUESTION)
+    computation = expected.citations[0]
+    assert computation.record_ids and computation.sql
+    box = page.locator("#question textarea")
+    box.fill(RECORDS_QUESTION)
+    box.press("Enter")
+    card = page.locator("#sources #cite-1.computation")
+    card.wait_for()
+    expect(card).to_contain_text(f"{len(computation.record_ids)} record(s)")
+    card.locator("details.cite-sql summary").click()  # the SQL is folded until asked for
+    assert card.locator("details.cite-sql pre").inner_text().strip() == computation.sql.strip()
+    for record_id in computation.record_ids:
+        expect(card).to_contain_text(record_id)
+    page.get_by_role("tab", name="Records").click()
+    expect(page.locator("#records-note")).to_contain_text(f"The {expected.query['records']} award(s) of your last answer")
+    page.wait_for_function("!document.querySelector('#records-table').innerText.includes('Palantir')")
+    table = page.locator("#records-table").inner_text()
+    others = {r.record_id for r, _ in served.dossier.records()} - set(computation.record_ids)
+    assert all(r in table for r in computation.record_ids) and not any(r in table for r in others), table
+    expect(page.locator("#records-csv")).to_be_visible()
+    page.screenshot(path=str(artifacts / "app-answer-records.png"), full_page=True)
+    with page.expect_download() as download:
+        page.locator("#records-csv").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("record,recipient") and len(lines) == 1 + len(computation.record_ids)
+    page.locator("#records-filter textarea, #records-filter input").first.fill(" ")
+    page.wait_for_function("document.querySelector('#records-table').innerText.includes('Palantir')")
+    page.get_by_role("tab", name="Chat").click()
 
 
 def test_example_question_that_abstains_shows_nearest_passages(page, served, artifacts: Path) -> None:

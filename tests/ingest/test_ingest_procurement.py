@@ -170,7 +170,18 @@ def test_parse_amount(raw: str, expected: float | None) -> None:
     assert parse_amount(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["about 2k", "3,7500", "1,2,3", "N/A", "(-5)"])
+@pytest.mark.parametrize("raw", ["about 2k", "3,7500", "1,2,3", "N/A", "(-5)", "1e309", "-1e400"])
 def test_parse_amount_refuses_to_guess(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_amount(raw)
+
+
+def test_a_repeated_award_key_is_kept_and_reported(tmp_path: Path) -> None:
+    from dossier.ingest import IngestLimits, load_document
+
+    path = tmp_path / "awards.csv"
+    path.write_text("contract_award_unique_key,recipient_name,total_obligated_amount\n"
+                    "K1,TOWN OF A,100\nK2,TOWN OF B,200\nK1,TOWN OF A,100\n", encoding="utf-8")
+    document = load_document(path, IngestLimits())
+    assert len(document.records) == 3
+    assert document.metadata["repeated_award_rows"] == [4]  # the header is line 1
