@@ -36,6 +36,7 @@ test: install browser
 bench: install
 	$(PY) bench/run.py --out bench/results.json
 	$(PY) bench/serve.py --out bench/results.json
+	$(PY) bench/records.py --out bench/records.json
 
 eval: install
 	$(VENV)/bin/dossier eval --dataset ../shared/eval/dev.jsonl --corpus $(CORPUS)

@@ -31,7 +31,7 @@ from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsR
 from dossier.core.text import fold
 from dossier.core.types import Record
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS records (
@@ -55,6 +55,7 @@ _WORD = re.compile(r"\w+")
 _ORDERS = {"amount_desc": "amount DESC NULLS LAST", "amount_asc": "amount ASC NULLS LAST",
            "date_asc": "{date} ASC NULLS LAST", "date_desc": "{date} DESC NULLS LAST"}
 _LOCK_WAIT_S = 10.0
+_ID_SEPARATOR = "\x1f"  # the ASCII unit separator: never inside a CSV cell's id
 
 
 def record_terms(record: Record) -> set[str]:
@@ -122,7 +123,7 @@ class RecordsTable:
         import pandas as pd
 
         with self._connect(create=True) as db:
-            if _generation(db) == generation and db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,):
+            if _generation(db) == generation:
                 return False
             db.execute("BEGIN TRANSACTION")
             try:
@@ -218,41 +219,58 @@ class RecordsTable:
         return self._cached("filled", compute)
 
     @staticmethod
-    def _groups(db: Any, query: RecordQuery) -> list[GroupRow]:
+    def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
         if not query.group_by:
             return []
         key = _group_key(query.group_by)
         ranking = "count(*) DESC, sum(amount) DESC" if query.aggregate == "count" else "sum(amount) DESC NULLS LAST, count(*) DESC"
         return [GroupRow(k, n, s) for k, n, s in db.execute(
-            f"SELECT {key}, count(*), sum(amount) FROM matched_now WHERE {key} IS NOT NULL GROUP BY 1"
-            f" ORDER BY {ranking}, 1").fetchall()]
+            f"SELECT {key}, count(*), sum(amount) FROM ({matched}) WHERE {key} IS NOT NULL GROUP BY 1"
+            f" ORDER BY {ranking}, 1", params).fetchall()]
 
     def run(self, query: RecordQuery) -> RecordsResult:
-        scored, params, keep, keep_params = _scored_sql(query)
+        where, params = _where(query)
         order = ("coverage DESC, " if query.terms else "") + _ORDERS.get(query.order, _ORDERS["amount_desc"]).format(
             date=query.date_field)
         with self._connect() as db:
             if not _has_awards(db):
                 return RecordsResult(0, None, None, ())
-            # The filters run once; what follows reads the kept awards from a temporary table.
-            db.execute(f"CREATE TEMP TABLE scored_now AS {scored} SELECT * FROM scored", params)
-            best = db.execute("SELECT max(coverage) FROM scored_now").fetchone()[0]
-            db.execute(f"CREATE TEMP TABLE matched_now AS SELECT * FROM scored_now WHERE {keep.format(scored='scored_now')}",
-                       keep_params)
-            count, total, average = db.execute("SELECT count(*), sum(amount), avg(amount) FROM matched_now").fetchone()
-            groups = self._groups(db, query)
+            best = None
+            total_weight = sum(g.weight for g in query.terms)
+            if query.terms:
+                # The awards holding any of the question's words, with the weight they hold (few, by construction),
+                # then the share the kept ones must reach, now that the best award's share is known.
+                hits_sql, hits_params = _hits_sql(query)
+                db.execute(f"CREATE TEMP TABLE hits AS {hits_sql}", hits_params)
+                best = db.execute(f"SELECT max(h.coverage) FROM awards a JOIN hits h USING (award_no){where}",
+                                  params).fetchone()[0] or 0.0
+                threshold = max(query.min_share * total_weight, query.keep_ratio * best)
+                matched = (f"SELECT a.*, h.coverage FROM awards a JOIN hits h USING (award_no)"
+                           f"{where or ' WHERE true'} AND h.coverage > 0 AND h.coverage >= {threshold!r}")
+                shown_with = f"WITH hits AS ({hits_sql}), matched AS ({matched})"
+                shown_params = [*hits_params, *params]
+            else:
+                matched = f"SELECT *, 0.0 AS coverage FROM awards a{where}"
+                shown_with, shown_params = f"WITH matched AS ({matched})", params
+            count, total, average = db.execute(f"SELECT count(*), sum(amount), avg(amount) FROM ({matched})",
+                                               params).fetchone()
+            groups = self._groups(db, query, matched, params)
             if groups:  # the leading group's awards come first ("2008: 101 awards" cites 2008's first)
                 leading = str(groups[0].key).replace("'", "''")
                 order = f"({_group_key(query.group_by)} IS NOT DISTINCT FROM '{leading}') DESC, {order}"
             top = db.execute(f"SELECT award, passage_ids, record_ids, amount, awarded_on, last_modified, period_start,"
-                             f" period_end, potential_value, modifications FROM matched_now ORDER BY {order}, award"
-                             f" LIMIT ?", [query.limit]).fetchall()
+                             f" period_end, potential_value, modifications FROM ({matched}) ORDER BY {order}, award"
+                             f" LIMIT ?", [*params, query.limit]).fetchall()
             if query.aggregate in ("max", "min"):
                 # The extreme is checked on its own records; the comparison with the others is the SQL's.
-                ids = ([r for row in top[:1] for r in row[2]], [p for row in top[:1] for p in row[1]])
-            else:
-                ids = db.execute(f"SELECT flatten(list(record_ids ORDER BY {order}, award)),"
-                                 f" flatten(list(passage_ids ORDER BY {order}, award)) FROM matched_now").fetchone()
+                record_ids = [r for row in top[:1] for r in row[2]]
+            else:  # every record that enters the computation (the first rows' come first)
+                # One joined string crosses into Python several times faster than a list of a million ids.
+                joined = db.execute(f"SELECT string_agg(r, '{_ID_SEPARATOR}') FROM (SELECT unnest(record_ids) AS r"
+                                    f" FROM ({matched}))", params).fetchone()[0]
+                first = [r for row in top for r in row[2]]
+                leading = set(first)
+                record_ids = first + [r for r in (joined.split(_ID_SEPARATOR) if joined else []) if r not in leading]
             shown = [p for row in top for p in row[1]]
             data = dict(db.execute("SELECT passage_id, data FROM records WHERE passage_id IN (SELECT unnest(?))",
                                    [shown]).fetchall()) if shown else {}
@@ -261,14 +279,12 @@ class RecordsTable:
                               period_start=_iso(start), period_end=_iso(end), potential_value=potential,
                               modifications=mods)
                      for a, pids, _, amount, on, mod, start, end, potential, mods in top)
-        total_weight = sum(g.weight for g in query.terms)
         shown_sql = (f"SELECT {_group_key(query.group_by)}, count(*), sum(amount) FROM matched GROUP BY 1"
                      if query.group_by else "SELECT count(*), sum(amount), avg(amount) FROM matched")
         return RecordsResult(matched=count, amount_total=total, amount_average=average, rows=rows,
-                             record_ids=tuple(ids[0] or ()), passage_ids=tuple(ids[1] or ()), groups=tuple(groups),
-                             best_coverage=(best or 0.0) / total_weight if total_weight else None,
-                             sql=_inline(f"{scored}, matched AS (SELECT * FROM scored WHERE {keep.format(scored='scored')})"
-                                         f" {shown_sql}", params + keep_params))
+                             record_ids=tuple(record_ids), passage_ids=tuple(shown), groups=tuple(groups),
+                             best_coverage=best / total_weight if total_weight and best is not None else None,
+                             sql=_inline(f"{shown_with} {shown_sql}", shown_params))
 
 
 _COLUMNS = ["document_id", "passage_id", "record_id", "source", "row_number", "recipient", "agency", "sub_agency",
@@ -280,6 +296,7 @@ _COLUMNS = ["document_id", "passage_id", "record_id", "source", "row_number", "r
 # action (the base award) and last modified by its latest; its amount is the sum of its rows.
 _AWARDS_SQL = """
 CREATE OR REPLACE TABLE awards AS
+SELECT row_number() OVER (ORDER BY award) AS award_no, * FROM (
 WITH summary AS (
     SELECT * FROM records WHERE amount_kind IS DISTINCT FROM 'transaction' OR award_key IS NULL
     QUALIFY row_number() OVER (PARTITION BY coalesce(award_key, passage_id) ORDER BY document_id, row_number) = 1
@@ -304,59 +321,55 @@ SELECT award_key AS award, list(record_id ORDER BY awarded_on, row_number) AS re
        string_agg(DISTINCT description, ' | ') AS description,
        arg_min(product_or_service, awarded_on) AS product_or_service, count(*) AS modifications
 FROM transactions GROUP BY award_key
+)
 """
 
 
 def rebuild_derived(db: Any) -> None:
     """The awards view and its word index, from the records and their words."""
     db.execute(_AWARDS_SQL)
-    db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award, t.term FROM"
-               " (SELECT award, unnest(passage_ids) AS passage_id FROM awards) a JOIN record_terms t USING (passage_id)")
+    # Integer award numbers, sorted by word: a question's few words read a few stretches of the table.
+    db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award_no, t.term FROM"
+               " (SELECT award_no, unnest(passage_ids) AS passage_id FROM awards) a JOIN record_terms t USING (passage_id)"
+               " ORDER BY t.term, a.award_no")
 
 
-def _scored_sql(query: RecordQuery) -> tuple[str, list[Any], str, list[Any]]:
-    """The CTEs that end in ``scored`` (the awards the filters keep, each with the weight of the question's
-    words it holds), their parameters, and the condition (over ``{scored}``) that keeps an award."""
+def _where(query: RecordQuery) -> tuple[str, list[Any]]:
+    """The filters of a query as a WHERE clause over ``awards a`` (empty when it has none), and its parameters."""
     clauses: list[str] = []
     params: list[Any] = []
     for f in query.filters:
-        clauses.append(f"lower({f.column}) IN ({', '.join('?' for _ in f.values)})")
+        clauses.append(f"lower(a.{f.column}) IN ({', '.join('?' for _ in f.values)})")
         params += list(f.values)
     if query.date_from:
-        clauses.append(f"{query.date_field} >= CAST(? AS DATE)")
+        clauses.append(f"a.{query.date_field} >= CAST(? AS DATE)")
         params.append(query.date_from)
     if query.date_to:
-        clauses.append(f"{query.date_field} < CAST(? AS DATE)")
+        clauses.append(f"a.{query.date_field} < CAST(? AS DATE)")
         params.append(query.date_to)
     if query.amount_min is not None:
-        clauses.append("amount > ?")
+        clauses.append("a.amount > ?")
         params.append(query.amount_min)
     if query.amount_max is not None:
-        clauses.append("amount < ?")
+        clauses.append("a.amount < ?")
         params.append(query.amount_max)
     if query.nonzero:
-        clauses.append("amount <> 0")
+        clauses.append("a.amount <> 0")
     if query.documents:
-        clauses.append("list_has_any(document_ids, ?)")
+        clauses.append("list_has_any(a.document_ids, ?)")
         params.append(list(query.documents))
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    if not query.terms:
-        return f"WITH filtered AS (SELECT * FROM awards{where}), scored AS (SELECT *, 0.0 AS coverage FROM filtered)", \
-            params, "true", []
-    # A group with no stems is a word no award uses: it weighs in the total, no award can hold it.
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _hits_sql(query: RecordQuery) -> tuple[str, list[Any]]:
+    """Each award holding one of the question's word groups, with the summed weight of the groups it holds.
+    A group with no stems is a word no award uses: it weighs in the total (``run``), no award holds it."""
     term_rows = [(i, stem) for i, group in enumerate(query.terms) for stem in group.stems] or [(-1, "")]
-    sql = (f"WITH filtered AS (SELECT * FROM awards{where}),"
-           f" qterms(grp, term) AS (VALUES {', '.join('(?, ?)' for _ in term_rows)}),"
-           f" qweights(grp, weight) AS (VALUES {', '.join('(?, ?)' for _ in query.terms)}),"
-           " coverage AS (SELECT award, sum(weight) AS coverage FROM (SELECT DISTINCT t.award, q.grp FROM award_terms t"
-           " JOIN qterms q USING (term) WHERE t.award IN (SELECT award FROM filtered)) JOIN qweights USING (grp)"
-           " GROUP BY award),"
-           " scored AS (SELECT f.*, coalesce(c.coverage, 0.0) AS coverage FROM filtered f LEFT JOIN coverage c USING (award))")
-    params += [v for row in term_rows for v in row]
-    params += [v for i, group in enumerate(query.terms) for v in (i, group.weight)]
-    total_weight = sum(group.weight for group in query.terms)
-    keep = "coverage > 0 AND coverage >= greatest(?, ? * (SELECT max(coverage) FROM {scored}))"
-    return sql, params, keep, [query.min_share * total_weight, query.keep_ratio]
+    sql = (f"SELECT award_no, sum(weight) AS coverage FROM (SELECT DISTINCT t.award_no, q.grp FROM award_terms t"
+           f" JOIN (VALUES {', '.join('(?, ?)' for _ in term_rows)}) q(grp, term) USING (term))"
+           f" JOIN (VALUES {', '.join('(?, ?)' for _ in query.terms)}) w(grp, weight) USING (grp) GROUP BY award_no")
+    params = [v for row in term_rows for v in row] + [v for i, group in enumerate(query.terms) for v in (i, group.weight)]
+    return sql, params
 
 
 def _group_key(column: str | None) -> str:
@@ -415,10 +428,12 @@ def _state_name(record: Record) -> str | None:
 
 
 def _generation(db: Any) -> int:
+    """The registry generation the table reflects; -1 when it has none yet or was built by another
+    version of this module (so the next writer, or a reader finding none, rebuilds it)."""
     if not db.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]:
         return -1
-    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-    return int(row[0]) if row else -1
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    return int(meta["generation"]) if meta.get("schema") == SCHEMA_VERSION and "generation" in meta else -1
 
 
 def _has_awards(db: Any) -> bool:
