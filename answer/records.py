@@ -135,7 +135,8 @@ def _retrieved(passage_ids: tuple[str, ...], passage_of: dict[str, Passage], top
 
 def _computation(query: RecordQuery, main: RecordsResult, results: list[RecordsResult], lang: str,
                  sql: str | None = None) -> Computation:
-    record_ids = tuple(dict.fromkeys(i for r in results for i in r.record_ids))
+    record_ids = results[0].record_ids if len(results) == 1 else tuple(dict.fromkeys(
+        i for r in results for i in r.record_ids))
     sources = tuple(dict.fromkeys(rec.source_document for r in results for row in r.rows for rec in row.records))
     awards = sum(r.matched for r in results)
     said = "; ".join(f"{f.column} = {' | '.join(f.values)}" for f in query.filters)
