@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from dossier.answer.lexicon import Lexicon
-from dossier.core.types import Passage, Record
+from dossier.core.types import Passage
 from dossier.core.lexical import bilingual_stem
 from dossier.core.text import NAME, NAME_CONNECTORS, fold
 
@@ -39,7 +39,7 @@ class CorpusView:
     idf: dict[str, float]
     acronyms: dict[str, set[str]]  # "aclu" -> {"american civil liberties union"}
     aliases: dict[str, set[str]]  # folded name -> folded names standing for the same party (from records)
-    records: list[tuple[Record, str]]  # (record, passage id)
+    record_names: list[tuple[str, str, str]]  # (recipient, product or service, description) of the records
     all_text: str  # folded text of every passage, for "is this name anywhere at all?"
     sources: dict[str, SourceMeta] = field(default_factory=dict)  # document id -> where and when it was published
     name_words: set[str] = field(default_factory=set)  # folded words the corpus capitalises inside a sentence
@@ -48,7 +48,7 @@ class CorpusView:
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, passages: list[Passage], records: list[tuple[Record, str]],
+    def build(cls, passages: list[Passage], record_names: list[tuple[str, str, str]],
               sources: dict[str, SourceMeta] | None = None) -> "CorpusView":
         folded = {p.passage_id: fold(p.text) for p in passages}
         stems = {pid: stems_of(text) for pid, text in folded.items()}
@@ -63,7 +63,7 @@ class CorpusView:
                 if len(initials) >= 2:
                     acronyms.setdefault(initials.lower(), set()).add(fold(m[0]))
         name_words = {fold(m[1]) for p in passages for m in _CAPITALISED_INSIDE.finditer(p.text)}
-        return cls(passages, folded, stems, idf, acronyms, _aliases(records), records, "\n".join(folded.values()),
+        return cls(passages, folded, stems, idf, acronyms, _aliases(record_names), record_names, "\n".join(folded.values()),
                    sources or {}, name_words)
 
     def source_scope(self, names: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -87,17 +87,13 @@ class CorpusView:
         return values[len(values) // 2] if values else 1.0
 
     @functools.cached_property
-    def passage_of(self) -> dict[str, Passage]:
-        return {p.passage_id: p for p in self.passages}
-
-    @functools.cached_property
     def has_text(self) -> bool:
         """Whether any article passage is indexed (an index of records alone has no prose to try)."""
         return any(p.kind == "text" for p in self.passages)
 
     @functools.cached_property
     def recipients(self) -> set[str]:
-        return {fold(r.recipient) for r, _ in self.records if r.recipient}
+        return {fold(recipient) for recipient, _, _ in self.record_names if recipient}
 
     def cognates(self, stem: str) -> set[str]:
         """Corpus stems that are the same word cut differently by the English and French stemmers."""
@@ -148,15 +144,15 @@ def _cognate(a: str, b: str) -> bool:
     return len(shorter) >= 5 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3
 
 
-def _aliases(records: list[tuple[Record, str]]) -> dict[str, set[str]]:
+def _aliases(record_names: list[tuple[str, str, str]]) -> dict[str, set[str]]:
     """Names a record's product or description gives for what it buys: a question about Zignal Labs
     should find the Carahsoft record that sells Zignal licences, one about ImmigrationOS, Palantir."""
     aliases: dict[str, set[str]] = {}
-    for record, _ in records:
-        if not record.recipient:
+    for recipient_name, product, description in record_names:
+        if not recipient_name:
             continue
-        recipient = fold(record.recipient)
-        for field_text in (record.product_or_service, record.description):
+        recipient = fold(recipient_name)
+        for field_text in (product, description):
             for m in NAME.finditer(field_text or ""):
                 if m.start() == 0 and " " not in m[0] and not any(c.isupper() for c in m[0][1:]):
                     continue  # a capitalised first word, not a name ("Licenses for …"); "ImmigrationOS" stays

@@ -51,5 +51,5 @@ class Library:
             "answerer": self.settings.answerer,
             "passages retrieved per question": self.settings.top_k,
             "passages": self.index.passage_count(),
-            "records": len(self.index.records()),
+            "records": self.index.registry.record_count(),
         }

@@ -60,9 +60,10 @@ class QuestionService:
         if self._corpus is None or generation != self._corpus_generation:
             with self._lock:
                 if self._corpus is None or generation != self._corpus_generation:
-                    passages = self.index.registry.passages()
+                    self.index.refresh_records()
                     sources = {d.id: SourceMeta(fold(d.outlet or ""), d.published or "") for d in self.index.documents()}
-                    self._corpus = CorpusView.build(passages, self.index.records(), sources)
+                    self._corpus = CorpusView.build(self.index.retrievable_passages(),
+                                                    self.index.records_table.record_names(), sources)
                     self._corpus_generation = generation
         return self._corpus
 
@@ -105,7 +106,7 @@ class QuestionService:
         retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope) if corpus.has_text else []
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
-        passage_of = corpus.passage_of
+        passage_of = self.index.passages_by_id
         top_k = top_k or self.settings.top_k
         self.index.refresh_records()
         records = self.records_answerer

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from dossier.answer.draft import Computation, Draft
@@ -25,6 +26,9 @@ WHAT_CHARS = 90  # a listed award's description is cut here; the cited record ho
 _USASPENDING_FLAGS = re.compile(r"IGF::\w+::IGF\s*")  # "inherently governmental function" markers
 
 
+PassageLookup = Callable[[list[str]], dict[str, Passage]]  # passage ids -> the passages found
+
+
 class RecordsSource(RecordsCatalogue, Protocol):
     def run(self, query: RecordQuery) -> RecordsResult: ...
 
@@ -34,7 +38,7 @@ class RecordsAnswerer:
         self.source = source
         self.lexicon = lexicon
 
-    def answer(self, question: Question, passage_of: dict[str, Passage], top_k: int = 8,
+    def answer(self, question: Question, passage_of: PassageLookup, top_k: int = 8,
                require_subject: bool = False) -> tuple[Draft, list[ScoredPassage]] | None:
         """A computed draft and the records the query returned (in its order), or None when the records
         are not what the question is about. ``require_subject``: only when a name of the question picks
@@ -65,7 +69,7 @@ class RecordsAnswerer:
                       computation=_computation(compiled.query, result, [result], lang))
         return draft, _retrieved(result.passage_ids, passage_of, top_k)
 
-    def _difference(self, question: Question, compiled: CompiledQuestion, passage_of: dict[str, Passage],
+    def _difference(self, question: Question, compiled: CompiledQuestion, passage_of: PassageLookup,
                     top_k: int) -> tuple[Draft, list[ScoredPassage]]:
         # A date may pick one side only ("the Clearview AI contract of September 2025"): a side it leaves
         # empty is taken without it.
@@ -94,7 +98,7 @@ class RecordsAnswerer:
         return draft, _retrieved(ra.passage_ids[: top_k // 2] + rb.passage_ids, passage_of, top_k)
 
 
-    def _extremes(self, question: Question, compiled: CompiledQuestion, passage_of: dict[str, Passage],
+    def _extremes(self, question: Question, compiled: CompiledQuestion, passage_of: PassageLookup,
                   top_k: int) -> tuple[Draft, list[ScoredPassage]]:
         """The largest and the smallest of the matching awards, and what separates them."""
         base = dataclasses.replace(compiled.query, aggregate="list", limit=1)
@@ -128,8 +132,10 @@ def _side_name(side: RecordsResult, other: RecordsResult) -> str:
     return f"{mine.first.recipient} ({(mine.awarded_on or '?')[:4]})"
 
 
-def _retrieved(passage_ids: tuple[str, ...], passage_of: dict[str, Passage], top_k: int) -> list[ScoredPassage]:
-    found = [passage_of[p] for p in dict.fromkeys(passage_ids) if p in passage_of][:top_k]
+def _retrieved(passage_ids: tuple[str, ...], passage_of: PassageLookup, top_k: int) -> list[ScoredPassage]:
+    wanted = list(dict.fromkeys(passage_ids))[:top_k]
+    by_id = passage_of(wanted)
+    found = [by_id[p] for p in wanted if p in by_id]
     return [ScoredPassage(passage=p, score=1.0, rank=rank) for rank, p in enumerate(found, start=1)]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["DossierIndex", "IngestReport", "open_index"]
-_HOME = {"DossierIndex": "dossier.index.service", "IngestReport": "dossier.index.service",
+_HOME = {"DossierIndex": "dossier.index.service", "IngestReport": "dossier.index.reports",
          "open_index": "dossier.index.wiring"}
 
 

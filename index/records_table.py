@@ -180,6 +180,12 @@ class RecordsTable:
         return self._cached("terms", lambda db: dict(db.execute(
             "SELECT term, count(*) FROM award_terms GROUP BY term").fetchall()) if _has_awards(db) else {})
 
+    def record_names(self) -> list[tuple[str, str, str]]:
+        """Each distinct (recipient, product or service, description) of the awards: the names they give."""
+        return self._cached("names", lambda db: [tuple(row) for row in db.execute(
+            "SELECT DISTINCT recipient, product_or_service, description FROM awards WHERE recipient IS NOT NULL"
+            " ORDER BY 1, 2, 3").fetchall()] if _has_awards(db) else [])
+
     def records(self, record_ids: list[str]) -> list[Record]:
         """The records of these ids, in this order (their key fields: the registry keeps every column)."""
         if not record_ids:

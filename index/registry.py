@@ -227,6 +227,9 @@ class Registry:
         rows = self.query("SELECT data, passage_id FROM records ORDER BY document_id, rowid")
         return [(_record(json.loads(r["data"])), r["passage_id"]) for r in rows]
 
+    def record_count(self) -> int:
+        return int(self.query("SELECT count(*) FROM records")[0][0])
+
     def record_document_ids(self) -> set[str]:
         return {r[0] for r in self.query("SELECT DISTINCT document_id FROM records")}
 

@@ -5,11 +5,9 @@ Only the project's own records (Document, Passage, ScoredPassage, Record) cross 
 """
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from dossier.core.types import Document, Passage, Record, ScoredPassage
 from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
+from dossier.index.reports import FileOutcome, IngestReport
 from dossier.index.lock import WriterLock
 from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_table import RecordsTable
@@ -31,49 +30,6 @@ from dossier.ingest import IngestLimits, collect_files, find_near_duplicates, lo
 
 ProgressCallback = Callable[[int, int, str], None]
 
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    status: str  # added | updated | unchanged | duplicate | rejected
-    document_id: str | None = None
-    detail: str = ""
-    passages: int = 0
-    records: int = 0
-
-
-@dataclass
-class IngestReport:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (path, other id, similarity)
-    seconds: float = 0.0
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def rejected(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "rejected"]
-
-    @property
-    def passages_written(self) -> int:
-        return sum(o.passages for o in self.outcomes)
-
-    @property
-    def records_written(self) -> int:
-        return sum(o.records for o in self.outcomes)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": self.count("added"), "updated": self.count("updated"), "unchanged": self.count("unchanged"),
-            "duplicates": self.count("duplicate"), "rejected": len(self.rejected),
-            "passages_written": self.passages_written, "records_written": self.records_written,
-            "seconds": round(self.seconds, 3),
-            "files": [dataclasses.asdict(o) for o in self.outcomes],
-            "near_duplicates": [{"path": p, "similar_to": d, "similarity": round(s, 3)}
-                                for p, d, s in self.near_duplicates],
-        }
 
 
 class DossierIndex:
@@ -130,11 +86,13 @@ class DossierIndex:
             if generation == self._generation:
                 return
             self.check_layout()  # never answer from vectors of another model or chunker
-            passages = {p.passage_id: p for p in self.registry.passages()}
+            # What retrieval can return: the articles' passages, and the records' only when they have vectors
+            # (a records file of a million rows stays in the registry and the records table).
+            passages = {p.passage_id: p for p in (self.registry.passages() if self.embed_records
+                                                  else self.registry.text_passages())}
             bm25 = self._bm25_store.load(generation, self._candidates)
             if bm25 is None and passages:
-                bm25 = build_bm25(_nodes(p for p in passages.values() if p.kind == "text" or self.embed_records),
-                                  self._candidates)
+                bm25 = build_bm25(_nodes(passages.values()), self._candidates)
             self._passages, self._bm25, self._generation = passages, bm25, generation
 
     def warm_up(self) -> None:
@@ -144,8 +102,20 @@ class DossierIndex:
         self.embedder.embedding.warm_up()
 
     def passage(self, passage_id: str) -> Passage | None:
+        return self.passages_by_id([passage_id]).get(passage_id)
+
+    def passages_by_id(self, passage_ids: list[str]) -> dict[str, Passage]:
+        """These passages, record passages included (read from the registry when retrieval does not hold them)."""
         self._refresh()
-        return self._passages.get(passage_id)
+        found = {pid: self._passages[pid] for pid in passage_ids if pid in self._passages}
+        missing = [pid for pid in passage_ids if pid not in found]
+        if missing:
+            found.update({p.passage_id: p for p in self.registry.passages(missing)})
+        return found
+
+    def retrievable_passages(self) -> list[Passage]:
+        self._refresh()
+        return list(self._passages.values())
 
     def embedded_passage_ids(self) -> set[str]:
         """The passages that have vectors: the articles', and the records' only when settings embed them."""

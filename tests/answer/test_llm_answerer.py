@@ -280,7 +280,7 @@ def test_a_record_supports_its_amount_and_iso_date_but_not_an_invented_code(tmp_
                     amount_field="federal_action_obligation")
     p5 = Passage(passage_id="r:R01", document_id="d5", kind="record", text=record.render(), source="awards.csv",
                  title="awards", record_id="R01")
-    view = CorpusView.build([P1, p5], [(record, p5.passage_id)])
+    view = CorpusView.build([P1, p5], [(record.recipient, record.product_or_service, record.description)])
     q = "When did DHS pay Paragon?"
     reply = ("DHS awarded Paragon Solutions US Inc $2,000,000 on September 27, 2024 [1]. "
              "The award was numbered 70CMSD24 [1].")
