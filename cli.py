@@ -193,6 +193,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if answer.citations:
         print()
     for c in answer.citations:
+        if c.record_ids:  # a computation: what it ran over and the SQL that re-runs it (--json lists every id)
+            print(f"[{c.n}] {c.quote}\n    records: {', '.join(c.record_ids[:10])}"
+                  f"{f' and {len(c.record_ids) - 10} more' if len(c.record_ids) > 10 else ''}\n    SQL: {c.sql}")
+            continue
         label = f"record {c.record_id}" if c.record_id else f"passage {c.passage_id}, chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} — {c.source} ({label})")
         if not c.record_id:

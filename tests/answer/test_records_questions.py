@@ -113,3 +113,23 @@ def test_what_no_column_holds_is_refused_with_a_reason(records_dossier, question
     answer = records_dossier.ask(question)
     assert answer.abstained and not answer.citations, answer.answer
     assert "(" in answer.answer, answer.answer  # the reason is said
+
+
+def test_the_cli_shows_a_computation_with_its_records_and_sql(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    awards = tmp_path / "awards.csv"
+    with awards.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(ROWS)
+    base = [sys.executable, "-m", "dossier.cli"]
+    common = ["--index", str(tmp_path / "index"), "--profile", "test"]
+    ingest = subprocess.run([*base, "ingest", str(awards), *common], capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    asked = subprocess.run([*base, "ask", "How much has ICE obligated in total to Maple Ridge County?", *common],
+                           capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 0, asked.stderr
+    assert "records: K1, K2" in asked.stdout or "records: K2, K1" in asked.stdout, asked.stdout
+    assert "SQL: WITH matched AS" in asked.stdout, asked.stdout
