@@ -94,7 +94,10 @@ def build_app(dossier: Any) -> gr.Blocks:
 
     def records_for_plan(plan: dict) -> dict:
         """The records an answer's plan (``query.plan`` of /ask_json) ran over: {matched, rows[]}."""
-        records, matched = dossier.plan_records(plan or {})
+        try:
+            records, matched = dossier.plan_records(plan or {})
+        except ValueError as exc:  # pydantic's refusal of a plan naming unknown columns or orders
+            raise gr.Error(f"not a records plan of an answer: {str(exc).splitlines()[0]}") from exc
         return {"matched": matched, "rows": records_rows([(r, "") for r in records])}
 
     def answer_records_view(query: dict | None, sort: str):

@@ -7,15 +7,21 @@ records, and the plan and its SQL travel in the Answer JSON so a reader can re-r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from dossier.core.types import Plain, Record
 
 Aggregate = Literal["list", "total", "count", "max", "min", "average", "difference", "distinct"]
 # The award columns a question may filter on, group by or ask for (see ``index.records_table``).
 DateField = Literal["awarded_on", "last_modified", "period_start", "period_end"]
-CATEGORY_COLUMNS = ("recipient", "agency", "sub_agency", "office", "state", "city")
-GROUP_COLUMNS = ("recipient", "agency", "sub_agency", "office", "state", "year")
+# Closed sets: a plan may come back from a reader (``/records_for_plan``), and these names are written
+# into SQL, so validation (``RecordQuery.from_dict``) refuses any other.
+CategoryColumn = Literal["recipient", "agency", "sub_agency", "office", "state", "city"]
+GroupColumn = Literal["recipient", "agency", "sub_agency", "office", "state", "city", "year"]
+Order = Literal["amount_desc", "amount_asc", "date_asc", "date_desc"]
+AskedColumn = Literal["awarded_on", "last_modified", "period_start", "period_end", "potential_value", "office",
+                      "sub_agency"]
+CATEGORY_COLUMNS: tuple[str, ...] = get_args(CategoryColumn)
 # What each column is, in the answer's words: "awarded on", "total obligated" (USAspending's terms).
 COLUMN_LABELS = {
     "en": {"awarded_on": "awarded on", "last_modified": "last modified", "period_start": "performance starts",
@@ -33,7 +39,7 @@ COLUMN_LABELS = {
 class ColumnFilter(Plain):
     """``column`` equals one of ``values`` (the exact spellings found in the table, case-folded)."""
 
-    column: str
+    column: CategoryColumn
     values: tuple[str, ...]
     said: str = ""  # the question's words that picked these values
 
@@ -65,9 +71,9 @@ class RecordQuery(Plain):
     nonzero: bool = False  # "the smallest non-zero amount"
     documents: tuple[str, ...] = ()  # document ids the question's source scope keeps
     aggregate: Aggregate = "list"
-    group_by: str | None = None
-    asked: tuple[str, ...] = ()  # columns the reader asked for ("period_end", "potential_value")
-    order: str = "amount_desc"
+    group_by: GroupColumn | None = None
+    asked: tuple[AskedColumn, ...] = ()  # columns the reader asked for ("period_end", "potential_value")
+    order: Order = "amount_desc"
     limit: int = 10
 
 

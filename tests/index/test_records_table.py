@@ -90,3 +90,16 @@ def test_the_sql_of_a_result_reruns_on_the_table(tmp_path, make_index) -> None:
     count, total, _ = db.execute(result.sql).fetchone()
     db.close()
     assert (count, total) == (result.matched, result.amount_total)
+
+
+def test_a_plan_from_outside_names_only_known_columns() -> None:
+    """A plan comes back from readers (/records_for_plan) and its column names are written into SQL."""
+    from pydantic import ValidationError
+
+    good = RecordQuery(filters=(ColumnFilter("recipient", ("x",)),), group_by="year").to_dict()
+    assert RecordQuery.from_dict(good).group_by == "year"
+    for bad in ({**good, "group_by": "year) FROM awards; DROP TABLE awards; --"},
+                {**good, "filters": [{"column": "recipient) OR (1=1", "values": ["x"]}]},
+                {**good, "order": "amount; DELETE FROM records"}):
+        with pytest.raises(ValidationError):
+            RecordQuery.from_dict(bad)
