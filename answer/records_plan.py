@@ -23,8 +23,8 @@ from dossier.core.lexical import STOPWORD_SET, bilingual_stem
 from dossier.core.records_query import ColumnFilter, RecordQuery, TermGroup
 from dossier.core.text import fold
 
-# Fitted on the public record questions (README, "Records as a table"): how much of the question's word
-# weight an award must hold, and how close to the best award it must come to be kept too.
+# Chosen by hand on the public record questions (usaspending and the demo sets; not a fitted model): how
+# much of the question's word weight an award must hold, and how close to the best award to be kept too.
 MIN_SHARE = 0.4
 MIN_SHARE_NAMED = 0.15
 KEEP_RATIO = 0.75
