@@ -110,8 +110,9 @@ def build_app(dossier: Any) -> gr.Blocks:
         exports = Path(gr.utils.get_upload_folder()) / "exports"
         exports.mkdir(parents=True, exist_ok=True)
         csv_path = write_csv(rows, exports / f"answer-records-{abs(hash(query.get('sql', ''))) % 10**10}.csv")
+        # The SQL holds values from the records (a hostile file's text): shown escaped, never as markup.
         note = (f"**The {found['matched']} award(s) of your last answer** ({len(rows)} record(s)). "
-                f"Type in the filter to see every record again.\n\n```sql\n{query.get('sql', '')}\n```")
+                f"Type in the filter to see every record again.\n\nSQL: {md_escape(query.get('sql', ''))}")
         return records_frame(rows), records_figure(rows), note, gr.update(value=str(csv_path), visible=True)
 
     def chat(question: str) -> dict:
