@@ -18,7 +18,7 @@ from dossier.answer.lexicon import Lexicon
 from dossier.answer.records_names import RecordsCatalogue, category_filters, recipient_mentions
 from dossier.answer.records_vocabulary import (FIELD_STEMS, FIELD_WORD_SET, FIELD_WORDS, FUNCTION_WORDS,
                                                RECIPIENT_KINDS, RECORD_NOUNS, plain)
-from dossier.answer.question import Question, aggregations_in, words_of
+from dossier.answer.question import QUESTION_WORDS, Question, aggregations_in, words_of
 from dossier.core.lexical import STOPWORD_SET, bilingual_stem
 from dossier.core.records_query import ColumnFilter, RecordQuery, TermGroup
 from dossier.core.text import fold
@@ -123,7 +123,8 @@ def compile_question(question: Question, catalogue: RecordsCatalogue, lexicon: L
                           keep_ratio=0.0 if still_named else KEEP_RATIO)
     named = bool(filters)
     asks_field = bool(set(question.targets) & {"amount", "date", "count", "organization", "duration"}
-                      or aggregate != "list" or query.asked or query.group_by)
+                      or aggregate != "list" or query.asked or query.group_by
+                      or RECORD_NOUNS & {plain(w) for w in words})  # "which payments …": the records themselves
     extremes = aggregate == "difference" and {"max", "min"} <= set(aggregations_in(folded))
     return CompiledQuestion(query, names=tuple(consumed), sides=side_queries, named_subject=named, relaxed=relaxed,
                             asks_field=asks_field, extremes=extremes)
@@ -299,27 +300,41 @@ def _aggregate(question: Question, folded: str, words: list[str], asked: list[st
     return "list", None, "amount_desc", nonzero
 
 
-def _asked_column(words: list[str]) -> str | None:
-    """The category column a "which X" question asks for, from the word after its question word."""
+def _which_phrase(words: list[str]) -> list[str]:
+    """The words a "which X / what X / quel X" question names as what it asks for, up to two (adjective
+    and noun), stopping at the first function or question word ("what did ICE pay" names nothing: it asks
+    for an object)."""
     for i, word in enumerate(words[:-1]):
         if plain(word) in ("which", "what", "quel", "quelle", "quels", "quelles"):
-            for following in words[i + 1 : i + 4]:
-                noun = plain(following)
-                for column in ("recipient", "sub_agency", "office"):
-                    if noun in FIELD_WORDS[column] and noun not in ("who", "qui", "local"):
-                        return column
+            phrase = []
+            for following in words[i + 1 : i + 3]:
+                if following in STOPWORD_SET or following in QUESTION_WORDS:
+                    break
+                phrase.append(following)
+            return phrase
+    return []
+
+
+def _asked_column(words: list[str]) -> str | None:
+    """The category column a "which X" question asks for."""
+    for noun in map(plain, _which_phrase(words)):
+        for column in ("recipient", "sub_agency", "office"):
+            if noun in FIELD_WORDS[column] and noun not in ("who", "qui", "local"):
+                return column
     return None
 
 
 def _asked_heads(text: str) -> list[str]:
-    """The phrases a question asks for: "the X of" after who/what is ("contracting officer"), and a
-    possessed noun at its end ("… Governments' annual revenue?")."""
+    """The phrases a question asks for: "the X of" after who/what is ("contracting officer"), a possessed
+    noun at its end ("… Governments' annual revenue?"), and the noun of "which X" ("which contracting
+    officer signed …")."""
     heads = []
     for pattern in (_POSSESSED, _HEAD):
         match = pattern.search(text)
         if match:
             phrase = next(g for g in match.groups() if g)
             heads.append(" ".join(w for w in words_of(phrase) if w not in STOPWORD_SET))
+    heads.append(" ".join(_which_phrase(words_of(text))))
     return [h for h in heads if h]
 
 

@@ -63,7 +63,7 @@ def _cited(answer) -> set[str]:
 
 
 def test_a_total_cites_every_record_it_sums_through_one_computation(records_dossier) -> None:
-    answer = records_dossier.ask("How much has ICE obligated in total to Maple Ridge County?")
+    answer = records_dossier.ask("Sum up the obligations ICE made to Maple Ridge County.")
     assert not answer.abstained, answer.answer
     assert numbers_match(f"{_amount('K1') + _amount('K2'):,.2f}", answer.answer), answer.answer
     assert len(answer.citations) == 1 and _cited(answer) == {"K1", "K2"}
@@ -76,13 +76,13 @@ def test_a_total_cites_every_record_it_sums_through_one_computation(records_doss
 
 
 def test_names_are_matched_from_the_table_by_part_initials_and_kind(records_dossier) -> None:
-    partial = records_dossier.ask("What did the Coast Guard pay the Brightwater water district?")
+    partial = records_dossier.ask("Which payments went from the Coast Guard to the Brightwater water district?")
     assert not partial.abstained and _cited(partial) == {"K5"}, partial.answer
     initials = records_dossier.ask("How much did CBP obligate to the City of Brightwater?")
     assert _cited(initials) == {"K4"} and numbers_match("30,000", initials.answer), initials.answer
-    french = records_dossier.ask("Quel montant total ICE a-t-il engagé auprès du comté de Maple Ridge ?")
+    french = records_dossier.ask("Au total, combien ICE a-t-il engagé pour le comté de Maple Ridge ?")
     assert _cited(french) == {"K1", "K2"} and french.language == "fr", french.answer
-    state = records_dossier.ask("How many ICE awards went to recipients in California?")
+    state = records_dossier.ask("What number of ICE awards have California recipients?")
     assert _cited(state) == {"K6"} and numbers_match("1", state.answer.split(" ")[0]), state.answer
 
 
@@ -96,14 +96,14 @@ def test_usaspending_dates_are_named_and_the_asked_one_is_given(records_dossier)
 def test_extremes_and_differences_are_computed(records_dossier) -> None:
     largest = records_dossier.ask("Which single award in the records is the largest?")
     assert "BRIGHTWATER" in largest.answer and numbers_match("30,000", largest.answer), largest.answer
-    gap = records_dossier.ask("How much more did ICE obligate to Maple Ridge County than to the City of Brightwater?")
+    gap = records_dossier.ask("By how much do ICE's obligations to Maple Ridge County exceed those to the City of Brightwater?")
     expected = _amount("K1") + _amount("K2") - _amount("K6")
     assert numbers_match(f"{expected:,.2f}", gap.answer), gap.answer
     assert _cited(gap) == {"K1", "K2", "K6"}
 
 
 @pytest.mark.parametrize("question", [
-    "Who was the contracting officer on Maple Ridge County's detention award?",
+    "Which contracting officer signed Maple Ridge County's detention award?",
     "How many detainees did Maple Ridge County hold for ICE?",
     "Why did ICE stop renting the Maple Ridge firing range?",
     "What did ICE pay the City of Oakvale?",
@@ -128,7 +128,7 @@ def test_the_cli_shows_a_computation_with_its_records_and_sql(tmp_path) -> None:
     common = ["--index", str(tmp_path / "index"), "--profile", "test"]
     ingest = subprocess.run([*base, "ingest", str(awards), *common], capture_output=True, text=True, timeout=300)
     assert ingest.returncode == 0, ingest.stderr
-    asked = subprocess.run([*base, "ask", "How much has ICE obligated in total to Maple Ridge County?", *common],
+    asked = subprocess.run([*base, "ask", "Sum up the obligations ICE made to Maple Ridge County.", *common],
                            capture_output=True, text=True, timeout=300)
     assert asked.returncode == 0, asked.stderr
     assert "records: K1, K2" in asked.stdout or "records: K2, K1" in asked.stdout, asked.stdout
