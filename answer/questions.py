@@ -60,7 +60,6 @@ class QuestionService:
         if self._corpus is None or generation != self._corpus_generation:
             with self._lock:
                 if self._corpus is None or generation != self._corpus_generation:
-                    self.index.refresh_records()
                     sources = {d.id: SourceMeta(fold(d.outlet or ""), d.published or "") for d in self.index.documents()}
                     self._corpus = CorpusView.build(self.index.retrievable_passages(),
                                                     self.index.records_table.record_names(), sources)
@@ -97,6 +96,9 @@ class QuestionService:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         question = question.strip()
+        # The records table first (it lags the registry only after another process's write or a crash),
+        # so that the corpus view built below reads its names at the registry's generation.
+        self.index.refresh_records()
         corpus = self.corpus()
         parsed = analyse(question, self.lexicon, lang)
         timings["analyse"] = _ms(started)
@@ -108,13 +110,12 @@ class QuestionService:
         mark = time.perf_counter()
         passage_of = self.index.passages_by_id
         top_k = top_k or self.settings.top_k
-        self.index.refresh_records()
         records = self.records_answerer
         # An index of records alone has no prose to try first.
         records_first = parsed.records_intent or not corpus.has_text
         computed = records.answer(parsed, passage_of, top_k, require_subject=not parsed.records_intent) \
             if records_first else None
-        if computed is None and parsed.aggregation == "difference":
+        if not records_first and parsed.aggregation == "difference":
             # "Which cost more, X or Y, and by how much?": no sentence states the gap; records that the
             # names pick out can compute it.
             computed = records.answer(parsed, passage_of, top_k, require_subject=True)

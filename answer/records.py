@@ -17,6 +17,7 @@ from dossier.answer.draft import Computation, Draft
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.records_plan import CompiledQuestion, RecordsCatalogue, compile_question
+from dossier.core.dates import format_long_date
 from dossier.core.quantities import format_exact_amount
 from dossier.core.records_query import COLUMN_LABELS, AwardRow, RecordQuery, RecordsResult
 from dossier.core.types import Passage, ScoredPassage
@@ -174,9 +175,9 @@ def _describe(query: RecordQuery, result: RecordsResult, lang: str) -> str:
     n = result.matched
     awards_word = ("attribution" if n == 1 else "attributions") if fr else ("award" if n == 1 else "awards")
     total = format_exact_amount(result.amount_total, lang) if result.amount_total is not None else "?"
-    rows = _rows(query, result, lang)
     if query.group_by and result.groups:
         return _describe_groups(query, result, lang)
+    rows = _rows(query, result, lang)
     if query.aggregate == "total":
         head = (f"{total} ({labels['amount']}) sur {n} {awards_word} [1]" if fr
                 else f"{total} {labels['amount']} across {n} {awards_word} [1]")
@@ -222,8 +223,6 @@ def _rows(query: RecordQuery, result: RecordsResult, lang: str) -> str:
 
 
 def _line(row: AwardRow, query: RecordQuery, lang: str) -> str:
-    from dossier.core.dates import format_long_date
-
     labels = COLUMN_LABELS[lang]
     record = row.first
     what = _USASPENDING_FLAGS.sub("", record.description or "").strip() or record.product_or_service or ""

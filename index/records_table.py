@@ -195,17 +195,6 @@ class RecordsTable:
                                     [list(record_ids)]).fetchall())
         return [Record(**json.loads(found[r])) for r in record_ids if r in found]
 
-    def filled_columns(self) -> set[str]:
-        """The awards columns that hold a value in at least one award."""
-        def compute(db: Any) -> set[str]:
-            if not _has_awards(db):
-                return set()
-            names = ["recipient", "agency", "sub_agency", "office", "state", "city", "awarded_on", "last_modified",
-                     "period_start", "period_end", "amount", "potential_value", "description"]
-            counts = db.execute("SELECT " + ", ".join(f"count({n})" for n in names) + " FROM awards").fetchone()
-            return {n for n, c in zip(names, counts) if c}
-        return self._cached("filled", compute)
-
     @staticmethod
     def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
         if not query.group_by:
