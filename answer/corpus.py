@@ -3,7 +3,9 @@ contains (and their acronyms and aliases), how common each name and stem is, and
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ class CorpusView:
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _spellings: dict[str, list[str]] = field(default_factory=dict)  # a corpus word -> its cognates there
 
     @classmethod
     def build(cls, passages: list[Passage], record_names: list[tuple[str, str, str]],
@@ -95,6 +98,42 @@ class CorpusView:
     def recipients(self) -> set[str]:
         return {fold(recipient) for recipient, _, _ in self.record_names if recipient}
 
+    @functools.cached_property
+    def words_by_language(self) -> dict[str, Counter[str]]:
+        """How often each folded word occurs in the article passages of each language."""
+        counts: dict[str, Counter[str]] = {}
+        for p in self.passages:
+            if p.kind == "text" and p.language:
+                counts.setdefault(p.language, Counter()).update(_WORD.findall(self.folded[p.passage_id]))
+        return counts
+
+    def spelled_in_other_language(self, name: str, language: str) -> str | None:
+        """How documents in another language than the question's write a name it does not find as written:
+        "Belgian" is "belges" in a French article, "European Parliament" is "parlement europeen". Each word
+        must have a cognate there (a shared opening, the rest a short ending), and the words must be written
+        together, in either order. The most frequent spelling stands for the name; the others are its forms."""
+        words = [w for w in fold(name).split() if w not in _CONNECTORS]
+        if not words or len(words) > 3:
+            return None
+        for other, vocabulary in self.words_by_language.items():
+            if other == language:
+                continue
+            options = [sorted((c for c in vocabulary if _cross_language_cognate(w, c)), key=lambda c: -vocabulary[c])[:3]
+                       for w in words]
+            if not all(options):
+                continue
+            spellings = {" ".join(order) for choice in itertools.product(*options)
+                         for order in (choice, tuple(reversed(choice)))}
+            found = [s for s in spellings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", self.all_text)]
+            if found:
+                spelling = max(found, key=lambda s: (self.all_text.count(s), s))
+                if set(found) - set(self._spellings.get(spelling, ())):
+                    self._spellings[spelling] = sorted(found)
+                    self._patterns.pop(spelling, None)
+                    self._shares.pop(spelling, None)
+                return spelling
+        return None
+
     def cognates(self, stem: str) -> set[str]:
         """Corpus stems that are the same word cut differently by the English and French stemmers."""
         cached = self._cognates.get(stem)
@@ -115,6 +154,7 @@ class CorpusView:
         if entity.isupper() and 2 <= len(entity) <= 6:
             forms += sorted(self.acronyms.get(name, ()))
         forms += sorted(lexicon.equivalents(name))  # "secret service" -> "services secrets"
+        forms += self._spellings.get(name, [])  # "belge" -> "belges", "belgique"
         return forms
 
     def mentions(self, text_folded: str, entity: str, lexicon: Lexicon) -> bool:
@@ -142,6 +182,17 @@ def _cognate(a: str, b: str) -> bool:
     """One stem opens the other ("defen"/"defens", "spywar"/"spyware"), five letters at least."""
     shorter, longer = sorted((a, b), key=len)
     return len(shorter) >= 5 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3
+
+
+def _cross_language_cognate(word: str, other: str) -> bool:
+    """The same word in two languages: a shared opening of four letters or more, and either a short
+    ending after it ("belgian"/"belges", "europe-an"/"europe-en") or close spelling ("parliament"/"parlement")."""
+    if word == other:
+        return True  # "commission" in "European Commission" / "Commission européenne"
+    if len(word) < 4 or len(other) < 4:
+        return False
+    shared = len(os.path.commonprefix([word, other]))
+    return shared >= 4 and (shared >= min(len(word), len(other)) - 3 or fuzz.ratio(word, other) >= 80)
 
 
 def _aliases(record_names: list[tuple[str, str, str]]) -> dict[str, set[str]]:

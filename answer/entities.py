@@ -11,6 +11,7 @@ import re
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Span
 from dossier.answer.lexicon import Lexicon
+from dossier.answer.question import Question
 from dossier.core.types import Passage
 from dossier.core.text import fold, sentences
 
@@ -18,12 +19,14 @@ GENERIC_SHARE = 0.3  # a name in more passages than this (the agency every artic
 ANCHOR_SENTENCES = 2
 
 
-def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lexicon, opening: str = "") -> list[str]:
+def resolve_entities(question: Question, corpus: CorpusView, lexicon: Lexicon) -> list[str]:
     """Split a name the corpus does not know at its connectors when each part is known:
     "ImmigrationOS de Palantir" is two names; "Babel Street" stays one, unknown, name. The question's
-    opening word ("Summarize …") leaves a name unless the corpus itself writes it as one."""
+    opening word ("Summarize …") leaves a name unless the corpus itself writes it as one. A name a
+    document in another language writes its own way ("Belgian": "belges") is taken in that spelling."""
     resolved = []
-    for entity in entities:
+    opening = question.opening
+    for entity in question.entities:
         words = entity.split()
         if opening and fold(words[0]) == opening and opening not in corpus.name_words and not corpus.known(entity, lexicon):
             entity = " ".join(words[1:])
@@ -34,7 +37,8 @@ def resolve_entities(entities: tuple[str, ...], corpus: CorpusView, lexicon: Lex
             resolved.extend(parts)
         else:
             resolved.append(entity)
-    return resolved
+    return [e if corpus.known(e, lexicon) else corpus.spelled_in_other_language(e, question.language) or e
+            for e in resolved]
 
 
 def head_word(entity: str) -> str | None:

@@ -7,11 +7,11 @@ passage ranked). A logistic model whose weights were fitted on every public ques
 (``tools/fit_evidence.py``; the weights and the thresholds are data, ``evidence_model.json``) turns
 them into a probability.
 
-Not wired into the answers yet: fitted and scored one held-out set at a time, overturning the rules'
-refusals above a fitted threshold traded about one abstention for each answer it gained, and no
-threshold for withdrawing the rules' answers helped (the table is in ``evidence_model.json``). The
-answerer will use it once its features separate what the rules cannot; ``tools/fit_evidence.py``
-measures that.
+The extractive answerer uses it after its rules (``EvidencePolicy``, fitted with the weights): the
+likeliest sentences join the rules' quotes, a very likely sentence that meets the question's constraints
+answers where the rules refused, and (if fitted above zero) no likely sentence withdraws the rules' answer.
+Left out one set at a time, adding up to two sentences raised fact recall on the sets it was not fitted
+on (news 0.23 to 0.37, probe3 0.54 to 0.64) and lost none elsewhere; the table is in the JSON.
 """
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ FEATURES = (
     "terms_in_corpus",  # idf-weighted share of the question's content terms found anywhere in the corpus
     "target_stated",  # the sentence states the kind of value asked (amount, person, date …)
     "quantities_stated",  # the question's years and amounts are stated in the passage (1 when it has none)
+    "same_language",  # the passage is in the question's language (cross-lingual cosines run lower)
 )
 MODEL_FILE = Path(__file__).with_name("evidence_model.json")
 MAX_SENTENCES = 60  # per question: the sentences of the best passages, enough for top-k retrieval
@@ -52,21 +53,35 @@ Similarity = Callable[[str, list[Span]], list[float]]
 
 
 @dataclass(frozen=True)
+class EvidencePolicy:
+    """How the answerer uses the probabilities, fitted with the weights."""
+
+    abstain_below: float  # no sentence this likely: the rules' answer is withdrawn
+    answer_above: float  # a sentence this likely, meeting the question's constraints, answers where the rules refuse
+    added: int  # at most this many of the likeliest sentences join the quotes
+    relative: float  # ... each at least this share of the likeliest one's probability
+
+    def picks(self, probabilities: list[float]) -> list[int]:
+        """Positions of the sentences to quote, likeliest first."""
+        order = sorted(range(len(probabilities)), key=lambda j: -probabilities[j])[:self.added]
+        return [j for j in order if probabilities[j] >= self.relative * probabilities[order[0]]]
+
+
+@dataclass(frozen=True)
 class EvidenceModel:
     weights: tuple[float, ...]
     bias: float
     means: tuple[float, ...]
     scales: tuple[float, ...]
-    abstain_below: float  # no sentence this likely: the sources do not say
-    answer_above: float  # a sentence this likely answers even where the rules refuse
+    policy: EvidencePolicy
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> EvidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted on features {data['features']}, the code computes {FEATURES}")
-        return cls(tuple(data["weights"]), data["bias"], tuple(data["means"]), tuple(data["scales"]),
-                   data["abstain_below"], data["answer_above"])
+        policy = EvidencePolicy(data["abstain_below"], data["answer_above"], data["added"], data["relative"])
+        return cls(tuple(data["weights"]), data["bias"], tuple(data["means"]), tuple(data["scales"]), policy)
 
     def probability(self, features: tuple[float, ...]) -> float:
         z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, features, self.means, self.scales))
@@ -88,11 +103,11 @@ class Evidence:
 def candidate_sentences(question: Question, retrieved: list[ScoredPassage], corpus: CorpusView, lexicon: Lexicon,
                         similarity: Similarity | None) -> list[Evidence]:
     """Every sentence of the retrieved article passages with its features (no probability yet)."""
-    names = [e for e in resolve_entities(question.entities, corpus, lexicon, question.opening) if not is_generic(e, corpus, lexicon)]
+    names = [e for e in resolve_entities(question, corpus, lexicon) if not is_generic(e, corpus, lexicon)]
     names_in_corpus = _share(names, lambda e: corpus.known(e, lexicon))
     weights = term_weights(question, corpus)
     terms_in_corpus = term_coverage({w for w, (ts, _) in weights.items() if any(t in corpus.idf for t in ts)}, weights)
-    rows: list[tuple[Span, float, float, float, float, float, float, float]] = []
+    rows: list[tuple[Span, float, float, float, float, float, float, float, float]] = []
     for scored in retrieved:
         passage = scored.passage
         if passage.kind != "text":
@@ -102,6 +117,7 @@ def candidate_sentences(question: Question, retrieved: list[ScoredPassage], corp
         passage_coverage = term_coverage({w for w, (ts, _) in weights.items() if ts & passage_stems}, weights)
         names_in_passage = _share(names, lambda e: mentions_entity(folded_passage, e, corpus, lexicon))
         quantities_stated = 1.0 if states_quantities(folded_passage, question) else 0.0
+        same_language = 1.0 if (passage.language or question.language) == question.language else 0.0
         bounds = sentences(passage.text)
         for index, (start, end) in enumerate(bounds):
             text = passage.text[start:end]
@@ -115,14 +131,14 @@ def candidate_sentences(question: Question, retrieved: list[ScoredPassage], corp
             stated = targets_in(text, question, lexicon, corpus.recipients) & set(question.targets)
             target = 1.0 if stated or not question.targets else 0.0
             rows.append((Span(passage, start, end, scored.rank), 1.0 / scored.rank, coverage, passage_coverage,
-                         names_here, names_in_passage, target, quantities_stated))
+                         names_here, names_in_passage, target, quantities_stated, same_language))
     rows.sort(key=lambda r: (-(r[2] + r[4]), r[0].rank, r[0].start))
     rows = rows[:MAX_SENTENCES]
     cosines = similarity(question.text, [r[0] for r in rows]) if similarity is not None and rows else [0.0] * len(rows)
     best = max(cosines, default=0.0)
     return [Evidence(span, (cos, cos - best, rank, coverage, passage_cov, names_here, names_passage, names_in_corpus,
-                            terms_in_corpus, target, quantities))
-            for (span, rank, coverage, passage_cov, names_here, names_passage, target, quantities), cos
+                            terms_in_corpus, target, quantities, same))
+            for (span, rank, coverage, passage_cov, names_here, names_passage, target, quantities, same), cos
             in zip(rows, cosines)]
 
 
@@ -132,11 +148,11 @@ def scored(evidence: list[Evidence], model: EvidenceModel) -> list[Evidence]:
     return sorted(ranked, key=lambda e: (-e.probability, e.span.rank, e.span.start))
 
 
-def constraints_met(evidence: Evidence) -> bool:
+def constraints_met(features: tuple[float, ...] | list[float]) -> bool:
     """The question's constraints hold for this sentence's passage: every name it gives is in the corpus
     and in the passage, and every year and amount it assumes is stated there. A likely-looking sentence
     about another company or another year never overturns a refusal."""
-    named = dict(zip(FEATURES, evidence.features))
+    named = dict(zip(FEATURES, features))
     return named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
 
 

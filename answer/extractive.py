@@ -9,12 +9,14 @@ it), ``targets`` (what a sentence states of what is asked) and ``candidates`` (t
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from dossier.answer.candidates import (Candidate, TermWeights, continuation, sentence_candidates, term_coverage,
                                        term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
+from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
 from dossier.answer.entities import anchored_to, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
@@ -40,14 +42,46 @@ SpanSimilarity = Callable[[str, list[Span]], list[float]]  # (question, spans) -
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None):
+    def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None,
+                 evidence_model: EvidenceModel | None = None):
         self.lexicon = lexicon
         self.similarity = similarity
+        self.evidence_model = evidence_model
 
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
+        """The rules' answer, completed by the fitted evidence model (``evidence``): its likeliest
+        sentences join the quotes, and a very likely one that meets the question's constraints answers
+        where the rules refused."""
+        draft = self._rules_answer(question, retrieved, corpus)
+        if self.evidence_model is None or not retrieved:
+            return draft
+        ranked = scored(candidate_sentences(question, retrieved, corpus, self.lexicon, self.similarity),
+                        self.evidence_model)
+        if not ranked:
+            return draft
+        policy = self.evidence_model.policy
+        picks = [ranked[j].span for j in policy.picks([e.probability for e in ranked])]
+        if draft.abstained:
+            if ranked[0].probability < policy.answer_above or not constraints_met(ranked[0].features):
+                return draft
+            evidence = sorted(picks, key=lambda s: (s.rank, s.start))
+            lead, cites = _gloss(question, evidence)
+            return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
+        if ranked[0].probability < policy.abstain_below:
+            return Draft(True, reason="no passage is likely to state the answer", considered=list(draft.evidence))
+        added = [s for s in picks if not any(_overlap(s, quoted) for quoted in draft.evidence)]
+        if not added:
+            return draft
+        evidence = sorted([*draft.evidence, *added], key=lambda s: (s.rank, s.start))
+        # The short answer stays the one the rules' quotes state; it cites the same quote in the new order.
+        cited = draft.evidence[draft.lead_cites - 1] if draft.lead and draft.evidence else None
+        lead_cites = evidence.index(cited) + 1 if cited is not None else 1
+        return dataclasses.replace(draft, evidence=evidence, lead_cites=lead_cites)
+
+    def _rules_answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
-        specific = [e for e in resolve_entities(question.entities, corpus, self.lexicon, question.opening)
+        specific = [e for e in resolve_entities(question, corpus, self.lexicon)
                     if not is_generic(e, corpus, self.lexicon)]
         unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
         if unknown:
@@ -193,6 +227,10 @@ class ExtractiveAnswerer:
                 break
             chosen.append(nxt)
         return chosen
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.passage.passage_id == b.passage.passage_id and a.start < b.end and b.start < a.end
 
 
 def _gloss(question: Question, evidence: list[Span]) -> tuple[str, int]:

@@ -79,7 +79,7 @@ def _unsupported(claim: str, texts: list[str], corpus: CorpusView, lexicon: Lexi
     # A number glued to letters ("70CMSD24") is part of a code, checked as a token below.
     claimed = [q for q in quantities(claim) if not (q.end < len(claim) and claim[q.end].isalnum())]
     for q in claimed:
-        pool = stated + parts if q.kind in ("count", "year") and q.value == int(q.value) else stated
+        pool = stated + parts if q.kind in ("count", "year", "day") and q.value == int(q.value) else stated
         if not any(same_value(q.value, v) for v in pool):
             return f"{q.text!r} is not stated"
     for m in _DIGIT_TOKEN.finditer(claim):

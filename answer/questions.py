@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from dossier.answer.compose import compose
 from dossier.answer.corpus import CorpusView, SourceMeta
 from dossier.answer.draft import Draft, Span
+from dossier.answer.evidence import default_model
 from dossier.answer.extractive import ExtractiveAnswerer
 from dossier.answer.lexicon import Lexicon, default_lexicon
 from dossier.answer.question import Question, analyse
@@ -38,7 +39,8 @@ class QuestionService:
         self.index = index
         self.lexicon: Lexicon = default_lexicon()
         self.records_answerer = RecordsAnswerer(index.records_table, self.lexicon)
-        self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity)}
+        self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity,
+                                                                                      default_model())}
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
         self._lock = threading.Lock()

@@ -10,6 +10,7 @@ _FRENCH = (
     (r"no retrieved passage is about (.+)", r"aucun passage retrouvé ne parle de \1"),
     (r"no passage about (.+) mentions (.+)", r"aucun passage sur \1 ne mentionne \2"),
     (r"no sentence bears on the question", "aucune phrase ne répond à la question"),
+    (r"no passage is likely to state the answer", "aucun passage ne semble donner la réponse"),
     (r"the passages about (.+) give no (.+)", r"les passages sur \1 ne donnent pas de \2"),
     (r"the closest passages do not address what the question asks",
      "les passages les plus proches ne traitent pas de ce que demande la question"),

@@ -122,8 +122,8 @@ def states_quantities(folded_text: str, question: Question) -> bool:
     """Every number, year and month the question assumes is stated in this text."""
     stated = quantities(folded_text)
     for q in question.quantities:
-        if q.kind == "duration":
-            continue
+        if q.kind in ("duration", "day"):
+            continue  # a day goes with its month, checked below
         if q.kind == "year":
             if not re.search(rf"(?<!\d){int(q.value)}(?!\d)", folded_text):
                 return False

@@ -171,7 +171,7 @@ def _literal_value(literal: str, *, comma_group_is_decimal: bool) -> Decimal:
 # ----------------------------------------------------------------------------------------------------
 # Kinds of quantity, for the answerer: is a sentence's number the amount, count, year or duration asked?
 
-Kind = Literal["money", "count", "year", "duration", "percent"]
+Kind = Literal["money", "count", "year", "duration", "percent", "day"]
 
 _DURATION_UNIT = (r"ans?\b|années?\b|mois\b|semaines?\b|jours?\b|years?\b|months?\b|weeks?\b|days?\b|heures?\b|"
                   r"hours?\b")
@@ -214,12 +214,22 @@ def quantities(text: str) -> list[Quantity]:
             kind, end = "duration", duration.end()
         elif not number.has_scale_word and _YEAR_LITERAL.fullmatch(number.text.strip()):
             kind = "year"
+        elif _is_day_of_month(text, start, end, value):
+            kind = "day"  # "26 June 2012", "1er juillet", "June 26": part of a date, not a count
         else:
             kind = "count"
         found.append(Quantity(kind, value, start, end, text[start:end].strip(), number.currency))
     for m in _WORD_DURATION.finditer(text):
         found.append(Quantity("duration", float(NUMBER_WORDS[m["word"].lower()]), m.start(), m.end(), m[0]))
     return sorted(found, key=lambda q: q.start)
+
+
+def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
+    if value != int(value) or not 1 <= value <= 31:
+        return False
+    after = re.match(r"(?:er|st|nd|rd|th)?\s+(\w+)", text[end:])
+    before = re.search(r"(\w+)\s+$", text[:start])
+    return any(m and m[1].lower() in MONTHS for m in (after, before))
 
 
 def same_value(a: float, b: float) -> bool:

@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier.answer.evidence import FEATURES, MODEL_FILE, EvidencePolicy, constraints_met
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 POOLS = {  # name: (dataset, corpus)
@@ -44,6 +46,10 @@ class Item:
     rule_correct: bool  # answerable: every fact matched; unanswerable: abstained
     features: list[list[float]]
     labels: list[int]
+    fact_groups: int = 0  # how many fact groups the item has (0: unanswerable)
+    sentence_facts: list[list[int]] | None = None  # per sentence: the fact groups it states
+    rules_facts: list[int] | None = None  # the fact groups the rules' answer states
+    rules_reason: str = ""  # why the rules abstained
 
 
 def collect(work: Path, pools: list[str]) -> list[Item]:
@@ -53,6 +59,7 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
     from dossier.core.settings import load_settings
     from dossier.core.text import fold
     from dossier.eval import load_dataset, score_item
+    from dossier.eval.matching import matching_alternative
 
     items: list[Item] = []
     for pool in pools:
@@ -69,14 +76,22 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
             answer = dossier.ask(item.question).to_dict()
             score = score_item(item, answer, records)
             corpus = questions.corpus()
-            parsed = analyse(item.question, questions.lexicon)
-            retrieved = questions.retrieve(parsed, corpus, settings.top_k)
+            parsed, scope = questions.scoped(analyse(item.question, questions.lexicon), corpus)
+            retrieved = questions.retrieve(parsed, corpus, settings.top_k, scope)
             evidence = candidate_sentences(parsed, retrieved, corpus, questions.lexicon, questions._similarity)
             spans = [fold(e) for e in item.evidence if not e.startswith("record:")]
             labels = [int(any(_holds(fold(e.span.text), s) for s in spans)) for e in evidence]
             correct = score.fact_recall == 1.0 if item.answerable else bool(answer["abstained"])
+            groups = list(item.facts) if item.answerable else []
+
+            def stated(text: str) -> list[int]:
+                return [g for g, group in enumerate(groups) if matching_alternative(group, [text])]
+
             items.append(Item(pool, item.id, item.answerable, bool(answer["abstained"]), correct,
-                              [list(e.features) for e in evidence], labels))
+                              [list(e.features) for e in evidence], labels, len(groups),
+                              [stated(e.span.text) for e in evidence],
+                              [] if answer["abstained"] else stated(answer["answer"]),
+                              answer["answer"] if answer["abstained"] else ""))
         print(f"{pool}: {sum(i.pool == pool for i in items)} questions", file=sys.stderr)
     return items
 
@@ -97,53 +112,53 @@ def fit_weights(items: list[Item]):
     return model.coef_[0], float(model.intercept_[0]), means, scales
 
 
-def probabilities(items: list[Item], weights, bias, means, scales) -> list[tuple[float, bool, bool]]:
-    """Per question: the likeliest sentence's probability, whether it is evidence, and whether it meets the
-    question's constraints (which the answerer requires before it overturns a refusal)."""
+def probabilities(items: list[Item], weights, bias, means, scales) -> list[list[float]]:
+    """Per question: the probability of each candidate sentence."""
     import numpy as np
-
-    from dossier.answer.evidence import FEATURES
 
     out = []
     for item in items:
         if not item.features:
-            out.append((0.0, False, False))
+            out.append([])
             continue
         z = bias + ((np.array(item.features) - means) / scales) @ weights
-        p = 1 / (1 + np.exp(-z))
-        best = int(np.argmax(p))
-        named = dict(zip(FEATURES, item.features[best]))
-        constraints = named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
-        out.append((float(p[best]), bool(item.labels[best]), constraints))
+        out.append([float(v) for v in 1 / (1 + np.exp(-z))])
     return out
 
 
-def outcome(item: Item, likeliest: float, top_is_evidence: bool, constraints_met: bool, abstain_below: float,
-            answer_above: float) -> tuple[bool, bool]:
-    """(abstained, right) for the rules checked by the model at these thresholds."""
+def outcome(item: Item, probs: list[float], policy: EvidencePolicy) -> tuple[bool, bool, int]:
+    """(abstained, right, sentences the model added) for the rules completed by the model under ``policy``."""
+    likeliest = max(probs, default=0.0)
+    picks = policy.picks(probs) if probs else []
+    facts = {g for j in picks for g in (item.sentence_facts or [])[j]}
     if not item.rule_abstained:
-        if likeliest < abstain_below:
-            return True, not item.answerable
-        return False, item.rule_correct
-    if likeliest >= answer_above and constraints_met:
-        return False, item.answerable and top_is_evidence
-    return True, not item.answerable
+        if likeliest < policy.abstain_below:
+            return True, not item.answerable, 0
+        got = set(item.rules_facts or []) | facts
+        return False, item.answerable and len(got) == item.fact_groups, len(picks)
+    best = max(range(len(probs)), key=lambda j: probs[j]) if probs else None
+    if best is not None and likeliest >= policy.answer_above and constraints_met(item.features[best]):
+        return False, item.answerable and len(facts) == item.fact_groups, len(picks)
+    return True, not item.answerable, 0
 
 
-def choose_thresholds(items: list[Item], probs) -> tuple[float, float]:
-    best, chosen = -1.0, (0.0, 1.01)
+def choose_policy(items: list[Item], probs: list[list[float]]) -> EvidencePolicy:
+    """The policy with the most questions right under the false-refusal ceiling; of equals, the one
+    adding the fewest sentences (answers stay short)."""
+    best, chosen = (-1.0, 0.0), EvidencePolicy(0.0, 1.01, 0, 1.0)
     answerable = [k for k, i in enumerate(items) if i.answerable]
-    for low in GRID:
-        for high in GRID + [1.01]:
-            if high < low:
-                continue
-            results = [outcome(i, *probs[k], low, high) for k, i in enumerate(items)]
-            refusals = sum(results[k][0] for k in answerable) / max(len(answerable), 1)
-            if refusals > FALSE_REFUSAL_CEILING and refusals > _rule_refusals(items):
-                continue
-            value = sum(right for _, right in results) / len(results)
-            if value > best + 1e-9:
-                best, chosen = value, (low, high)
+    for added, relative in [(0, 1.0)] + [(a, r) for a in (1, 2) for r in (0.9, 0.7, 0.5, 0.3)]:
+        for low in GRID[:26]:
+            for high in GRID[20:] + [1.01]:
+                policy = EvidencePolicy(low, high, added, relative)
+                results = [outcome(i, probs[k], policy) for k, i in enumerate(items)]
+                refusals = sum(results[k][0] for k in answerable) / max(len(answerable), 1)
+                if refusals > FALSE_REFUSAL_CEILING and refusals > _rule_refusals(items):
+                    continue
+                value = (sum(right for _, right, _ in results) / len(results),
+                         -sum(n for _, _, n in results) / len(results))
+                if value[0] > best[0] + 1e-9 or (abs(value[0] - best[0]) <= 1e-9 and value[1] > best[1] + 1e-9):
+                    best, chosen = value, policy
     return chosen
 
 
@@ -152,19 +167,21 @@ def _rule_refusals(items: list[Item]) -> float:
     return sum(i.rule_abstained for i in answerable) / max(len(answerable), 1)
 
 
-def summary(items: list[Item], probs, low: float, high: float) -> dict[str, float]:
-    results = [outcome(i, *probs[k], low, high) for k, i in enumerate(items)]
+def summary(items: list[Item], probs: list[list[float]], policy: EvidencePolicy) -> dict[str, float]:
+    results = [outcome(i, probs[k], policy) for k, i in enumerate(items)]
     answerable = [r for r, i in zip(results, items) if i.answerable]
     unanswerable = [r for r, i in zip(results, items) if not i.answerable]
     rules_ans = [i for i in items if i.answerable]
     rules_un = [i for i in items if not i.answerable]
+    answered = [n for abstained, _, n in results if not abstained]
     return {
         "n": len(items),
         "rules_right_answerable": round(sum(i.rule_correct for i in rules_ans) / max(len(rules_ans), 1), 3),
         "rules_abstention": round(sum(i.rule_correct for i in rules_un) / max(len(rules_un), 1), 3),
-        "right_answerable": round(sum(r for _, r in answerable) / max(len(answerable), 1), 3),
-        "false_refusals": round(sum(a for a, _ in answerable) / max(len(answerable), 1), 3),
-        "abstention": round(sum(r for _, r in unanswerable) / max(len(unanswerable), 1), 3),
+        "right_answerable": round(sum(r for _, r, _ in answerable) / max(len(answerable), 1), 3),
+        "false_refusals": round(sum(a for a, _, _ in answerable) / max(len(answerable), 1), 3),
+        "abstention": round(sum(r for _, r, _ in unanswerable) / max(len(unanswerable), 1), 3),
+        "sentences_added": round(sum(answered) / max(len(answered), 1), 2),
     }
 
 
@@ -174,8 +191,6 @@ def main() -> int:
     parser.add_argument("--pools", nargs="*", default=list(POOLS))
     parser.add_argument("--write", action="store_true", help="write answer/evidence_model.json")
     args = parser.parse_args()
-    from dossier.answer.evidence import FEATURES, MODEL_FILE
-
     cache = args.work / "features.json"
     args.work.mkdir(parents=True, exist_ok=True)
     if cache.exists():
@@ -194,23 +209,22 @@ def main() -> int:
         train = [i for i in items if i.pool != pool]
         test = [i for i in items if i.pool == pool]
         fitted = fit_weights(train)
-        low, high = choose_thresholds(train, probabilities(train, *fitted))
-        report[pool] = {**summary(test, probabilities(test, *fitted), low, high), "abstain_below": low,
-                        "answer_above": high}
+        policy = choose_policy(train, probabilities(train, *fitted))
+        report[pool] = {**summary(test, probabilities(test, *fitted), policy), **policy.__dict__}
         print(f"  {pool:12s} {report[pool]}")
     weights, bias, means, scales = fit_weights(items)
     probs = probabilities(items, weights, bias, means, scales)
-    low, high = choose_thresholds(items, probs)
+    policy = choose_policy(items, probs)
     print("fitted on all:", dict(zip(FEATURES, [round(float(w), 3) for w in weights])), "bias", round(bias, 3),
-          "abstain_below", low, "answer_above", high)
+          policy)
     for pool in args.pools:
         chosen = [k for k, i in enumerate(items) if i.pool == pool]
-        print(f"  in-sample {pool:12s}", summary([items[k] for k in chosen], [probs[k] for k in chosen], low, high))
+        print(f"  in-sample {pool:12s}", summary([items[k] for k in chosen], [probs[k] for k in chosen], policy))
     if args.write:
         MODEL_FILE.write_text(json.dumps({
             "features": list(FEATURES), "weights": [round(float(w), 6) for w in weights], "bias": round(bias, 6),
             "means": [round(float(m), 6) for m in means], "scales": [round(float(s), 6) for s in scales],
-            "abstain_below": low, "answer_above": high, "false_refusal_ceiling": FALSE_REFUSAL_CEILING,
+            **policy.__dict__, "false_refusal_ceiling": FALSE_REFUSAL_CEILING,
             "fitted_on": {p: sum(i.pool == p for i in items) for p in args.pools},
             "leave_one_set_out": report,
         }, indent=2) + "\n")

@@ -193,7 +193,7 @@ def test_the_fitted_evidence_model_ranks_the_answering_sentence_first(dossier: D
     from dossier.answer.question import analyse
 
     model = default_model()
-    assert isinstance(model, EvidenceModel) and 0.0 <= model.abstain_below <= model.answer_above <= 1.01
+    assert isinstance(model, EvidenceModel) and 0.0 <= model.policy.abstain_below <= model.policy.answer_above <= 1.01
     questions = dossier.questions
     parsed = analyse("Who is the harbour master of Lindqvist?", questions.lexicon)
     retrieved = questions.retrieve(parsed, questions.corpus(), 8)
@@ -203,6 +203,37 @@ def test_the_fitted_evidence_model_ranks_the_answering_sentence_first(dossier: D
     assert "Ingrid Solberg" in evidence[0].span.text, [e.span.text for e in evidence[:3]]
     assert evidence[0].probability > evidence[-1].probability
     assert evidence[0].span.passage.text[evidence[0].span.start:evidence[0].span.end] == evidence[0].span.text
+
+
+def test_the_model_adds_only_likely_sentences_to_the_rules_quotes(dossier: Dossier) -> None:
+    from dossier.answer.evidence import candidate_sentences, default_model, scored
+    from dossier.answer.extractive import ExtractiveAnswerer
+    from dossier.answer.question import analyse
+
+    questions = dossier.questions
+    corpus = questions.corpus()
+    rules = ExtractiveAnswerer(questions.lexicon, questions._similarity)
+    model = default_model()
+    completed = ExtractiveAnswerer(questions.lexicon, questions._similarity, model)
+    parsed = analyse("What does the Northwind Analytics tool compare faces against?", questions.lexicon)
+    retrieved = questions.retrieve(parsed, corpus, 8)
+    alone, both = rules.answer(parsed, retrieved, corpus), completed.answer(parsed, retrieved, corpus)
+    assert not alone.abstained and not both.abstained
+    kept = [(s.passage.passage_id, s.start, s.end) for s in both.evidence]
+    assert all((s.passage.passage_id, s.start, s.end) in kept for s in alone.evidence)
+    ranked = scored(candidate_sentences(parsed, retrieved, corpus, questions.lexicon, questions._similarity), model)
+    likely = {(e.span.passage.passage_id, e.span.start, e.span.end) for e in ranked[:model.policy.added]}
+    added = set(kept) - {(s.passage.passage_id, s.start, s.end) for s in alone.evidence}
+    assert added <= likely and len(both.evidence) <= len(alone.evidence) + model.policy.added
+
+
+def test_a_name_a_document_writes_in_its_own_language_is_found_there(dossier: Dossier) -> None:
+    answer = dossier.ask("When did the European Commission ask for details about the photos?")
+    assert not answer.abstained, answer.answer
+    assert any("Commission européenne" in c.quote for c in answer.citations)
+    assert_quotes_exact(answer)
+    invented = dossier.ask("When did the Eurostar Holdings board ask for details about the photos?")
+    assert invented.abstained and "Eurostar Holdings" in invented.answer
 
 
 def test_the_committed_model_was_fitted_on_the_features_the_code_computes() -> None:

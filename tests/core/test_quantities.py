@@ -16,10 +16,19 @@ from dossier.core.quantities import MONTHS, RATE, format_amount, human_size, qua
     ("in 2019", "year", 2019, None),
     ("11 %", "percent", 11, None),
     ("1 250 agents", "count", 1250, None),
+    ("on the 3rd of", "count", 3, None),
+    ("signé le 1er juillet", "day", 1, None),
+    ("dated 14 March", "day", 14, None),
+    ("by October 30, they", "day", 30, None),
 ])
 def test_quantities_have_their_kind_and_currency(text, kind, value, currency):
     found = quantities(text)
     assert [(q.kind, q.value, q.currency) for q in found] == [(kind, value, currency)]
+
+
+def test_a_day_of_the_month_is_not_a_count():
+    assert [(q.kind, q.value) for q in quantities("on 9 May 2021, 31 ships")] == [("day", 9), ("year", 2021),
+                                                                                 ("count", 31)]
 
 
 def test_identifiers_and_range_ends_are_not_quantities():
