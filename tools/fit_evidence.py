@@ -71,6 +71,7 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
             print(f"indexing {corpus_dir} into {index_dir} …", file=sys.stderr)
             dossier.add([corpus_dir])
         questions = dossier.questions
+        questions.answerer("extractive").evidence_model = None  # what the rules alone answer
         records = {record.record_id: record.to_dict() for record, _ in dossier.records()}
         for item in load_dataset(dataset):
             answer = dossier.ask(item.question).to_dict()
