@@ -57,6 +57,17 @@ def term_weights(question: Question, corpus: CorpusView) -> TermWeights:
     return weights
 
 
+def readable_weights(weights: TermWeights, corpus: CorpusView, passage_language: str | None,
+                     question_language: str) -> TermWeights:
+    """The question's terms that a passage in another language could say in its own words: those whose
+    stems or translations occur somewhere in that language's passages. The others ("factory" with no
+    French in the lexicon) cannot be checked word for word there, so they do not count against it."""
+    stems = corpus.stems_by_language.get(passage_language or question_language)
+    if not passage_language or passage_language == question_language or not stems:
+        return weights
+    return {w: v for w, v in weights.items() if v[0] & stems}
+
+
 def term_coverage(covered: set[str] | frozenset[str], weights: TermWeights) -> float:
     """The share of the question's term weight that the ``covered`` terms carry."""
     total = sum(w for _, w in weights.values())
@@ -72,6 +83,7 @@ def without_terms(weights: TermWeights, words: tuple[str, ...]) -> dict:
 def sentence_candidates(scored: ScoredPassage, question: Question, entities: list[str], weights: TermWeights,
                         corpus: CorpusView, lexicon: Lexicon) -> list[Candidate]:
     passage = scored.passage
+    weights = readable_weights(weights, corpus, passage.language, question.language)
     if passage.kind == "record":
         bounds = [(0, len(passage.text))]
     else:

@@ -107,6 +107,15 @@ class CorpusView:
                 counts.setdefault(p.language, Counter()).update(_WORD.findall(self.folded[p.passage_id]))
         return counts
 
+    @functools.cached_property
+    def stems_by_language(self) -> dict[str, set[str]]:
+        """Every stem the article passages of each language use."""
+        found: dict[str, set[str]] = {}
+        for p in self.passages:
+            if p.kind == "text" and p.language:
+                found.setdefault(p.language, set()).update(self.stems[p.passage_id])
+        return found
+
     def spelled_in_other_language(self, name: str, language: str) -> str | None:
         """How documents in another language than the question's write a name it does not find as written:
         "Belgian" is "belges" in a French article, "European Parliament" is "parlement europeen". Each word

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from dossier.answer.candidates import (Candidate, TermWeights, continuation, sentence_candidates, term_coverage,
+from dossier.answer.candidates import (Candidate, TermWeights, continuation, readable_weights, sentence_candidates,
+                                       term_coverage,
                                        term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
@@ -157,10 +158,11 @@ class ExtractiveAnswerer:
                         return Draft(True, reason=f"the passages about {entity} do not answer this",
                                      considered=[c.span for c in chosen])
                     chosen.append(max(own, key=lambda c: c.score))
-        coverage = term_coverage({s for c in chosen for s in c.covered}, weights)
+        readable = readable_weights(weights, corpus, best.span.passage.language, question.language)
+        coverage = term_coverage({s for c in chosen for s in c.covered}, readable)
         # A sentence may lean on its neighbours ("ce contrat" …): the passage around it counts, discounted.
         around = corpus.stems.get(best.span.passage.passage_id, set())
-        passage_coverage = term_coverage({w for w, (ts, _) in weights.items() if ts & around}, weights)
+        passage_coverage = term_coverage({w for w, (ts, _) in readable.items() if ts & around}, readable)
         coverage = max(coverage, PASSAGE_DISCOUNT * passage_coverage)
         named_with_target = wanted & {"kind", "role"} and best.mentions_entities and best.targets & wanted
         if coverage < MIN_COVERAGE and not named_with_target:
