@@ -77,3 +77,22 @@ def test_abbreviations_do_not_cut_the_question_short(lexicon):
     question = analyse("Who did Dr. Okafor beat in the U.S. Open final?", lexicon)
     assert question.targets == ("person",)
     assert {"Okafor", "U.S. Open"} & set(question.entities)
+
+
+def test_a_term_a_passage_language_never_says_does_not_count_against_it() -> None:
+    from dossier.answer.candidates import readable_weights, term_weights
+    from dossier.answer.corpus import CorpusView
+    from dossier.core.types import Passage
+
+    lexicon = default_lexicon()
+    french = Passage(passage_id="f:0", document_id="f", kind="text", source="f.fr.txt", title="f", language="fr",
+                     text="Le chantier naval de Brest fermera ses portes en 2027, a confirmé la direction.")
+    english = Passage(passage_id="e:0", document_id="e", kind="text", source="e.en.txt", title="e", language="en",
+                      text="The shipyard in Brest will shut in 2027, its management confirmed.")
+    corpus = CorpusView.build([french, english], [])
+    question = analyse("When did the direction say the Brest shipyard would shut?", lexicon)
+    weights = term_weights(question, corpus)
+    in_french = readable_weights(weights, corpus, "fr", question.language)
+    assert "shipyard" in weights and "shipyard" not in in_french  # no French form of it anywhere
+    assert "direction" in in_french  # a word both languages write alike
+    assert readable_weights(weights, corpus, "en", question.language) == weights  # the question's own language
