@@ -95,8 +95,8 @@ class CorpusView:
         return any(p.kind == "text" for p in self.passages)
 
     @functools.cached_property
-    def recipients(self) -> set[str]:
-        return {fold(recipient) for recipient, _, _ in self.record_names if recipient}
+    def recipients(self) -> frozenset[str]:
+        return frozenset(fold(recipient) for recipient, _, _ in self.record_names if recipient)
 
     @functools.cached_property
     def words_by_language(self) -> dict[str, Counter[str]]:

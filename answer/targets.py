@@ -7,6 +7,7 @@ answer why the asked one decided.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from dossier.answer.lexicon import Lexicon
@@ -66,12 +67,19 @@ def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipie
     return False
 
 
-def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: set[str]) -> set[str]:
+def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: frozenset[str]) -> frozenset[str]:
     """The kinds of target (``Question.targets``) the sentence ``text`` states."""
+    # Both the rules and the evidence model read the same sentences for the same question: once is enough.
+    return _targets_in(text, question.text, question.entities, lexicon, corpus_recipients)
+
+
+@functools.lru_cache(maxsize=8192)
+def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexicon: Lexicon,
+                corpus_recipients: frozenset[str]) -> frozenset[str]:
     found = set()
     # "trois mois seulement après …" dates one event from another: a gap, not how long something lasts.
     # Unless the question itself asks how long before or after something happened.
-    asks_gap = bool(_GAP_QUESTION.search(question.text))
+    asks_gap = bool(_GAP_QUESTION.search(question_text))
     kinds = {q.kind for q in quantities(text)
              if asks_gap or not (q.kind == "duration" and _GAP_AFTER.match(text[q.end:]))}
     if "money" in kinds:
@@ -82,7 +90,7 @@ def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipient
         found.add("duration")
     if "year" in kinds or MONTH_WORDS.search(text):
         found.add("date")
-    asked = {fold(e) for e in question.entities}
+    asked = {fold(e) for e in entities}
     for m in _PERSON.finditer(text):
         words = m[0].split()
         while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
@@ -96,7 +104,7 @@ def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipient
         found.add("role")
     if _CHARACTERIZES.search(text):
         found.add("words")
-    if any(re.search(rf"{re.escape(e)}\s*,\s*(?:un|une|a|an|the|le|la|l['’])\s", text) for e in question.entities):
+    if any(re.search(rf"{re.escape(e)}\s*,\s*(?:un|une|a|an|the|le|la|l['’])\s", text) for e in entities):
         found.add("kind")  # "LexisNexis, un courtier en données …": what the thing is, said beside its name
     if _GROUP_ACTOR.search(text):
         found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
@@ -106,7 +114,7 @@ def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipient
         found.add("place")
     if CAUSAL.search(text):
         found.add("reason")
-    return found
+    return frozenset(found)
 
 
 def missing_target_reason(question: Question, entities: list[str]) -> str:
