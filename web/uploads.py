@@ -5,6 +5,8 @@ safe before anything is written, and over-size or unsupported files are refused 
 """
 from __future__ import annotations
 
+import filecmp
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -25,6 +27,7 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
     """Ingest uploaded files into ``dossier``; one result per file, in the order given."""
     results: list[dict[str, Any]] = []
     accepted: list[Path] = []
+    renamed: dict[str, str] = {}
     for item in files or []:
         source = Path(item if isinstance(item, str) else getattr(item, "name", None) or item["path"])
         name = safe_name(source.name)
@@ -35,7 +38,9 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
             results.append(upload_row(name, "rejected", detail=f"{human_size(size)} is over the {human_size(max_upload)} upload limit"))
         else:
             uploads_dir.mkdir(parents=True, exist_ok=True)
-            target = uploads_dir / name
+            target = free_target(uploads_dir, name, source)
+            if target.name != name:
+                renamed[target.name] = f"saved as {target.name}: another file named {name} is indexed"
             shutil.copyfile(source, target)
             accepted.append(target)
     if accepted:
@@ -52,9 +57,11 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
         for path, other, similarity in report.near_duplicates:
             near.setdefault(path, []).append(f"near-duplicate of {other} ({similarity:.0%} similar)")
         for o in report.outcomes:
+            notes = [renamed[Path(o.path).name]] if Path(o.path).name in renamed else []
             detail = "; ".join([o.detail] * bool(o.detail) + near.get(o.path, []))
             if o.status in ("added", "updated") and not detail:
                 detail = f"{o.passages} passages" + (f", {o.records} records" if o.records else "")
+            detail = "; ".join(notes + [detail] * bool(detail))
             results.append(upload_row(Path(o.path).name, o.status, o.document_id, detail, o.passages, o.records))
     return results
 
@@ -74,6 +81,18 @@ def upload_row(file: str, status: str, document_id: str | None = None, detail: s
                records: int = 0) -> dict[str, Any]:
     return {"file": file, "status": status, "document_id": document_id, "detail": detail, "passages": passages,
             "records": records}
+
+
+def free_target(uploads_dir: Path, name: str, source: Path) -> Path:
+    """Where an upload is kept: under its own name, unless a different file already has that name
+    (another user's "report.txt"); then "report-2.txt", "report-3.txt" … Never overwrite another
+    document: the same name with the same bytes is the same file, re-uploaded."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in itertools.count(1):
+        target = uploads_dir / (name if n == 1 else f"{stem}-{n}{suffix}")
+        if not target.exists() or filecmp.cmp(target, source, shallow=False):
+            return target
+    raise AssertionError("unreachable")
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)

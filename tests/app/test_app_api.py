@@ -110,6 +110,24 @@ def test_upload_rejects_unsupported_and_oversized_files(client, tmp_path: Path) 
         client.predict([handle_file(str(big))], api_name="/upload")
 
 
+def test_an_upload_never_replaces_another_file_of_the_same_name(client, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    (first / "notes.txt").write_text("Harbour dredging in Lindqvist was awarded to Kestrel Marine.", encoding="utf-8")
+    (second / "notes.txt").write_text("The Tidewater ferry line will add a night crossing in May.", encoding="utf-8")
+    [one] = client.predict([handle_file(str(first / "notes.txt"))], api_name="/upload")
+    [two] = client.predict([handle_file(str(second / "notes.txt"))], api_name="/upload")
+    assert (one["file"], one["status"]) == ("notes.txt", "added")
+    assert (two["file"], two["status"]) == ("notes-2.txt", "added")
+    assert "another file named notes.txt" in two["detail"]
+    documents = {d["id"] for d in client.predict(api_name="/documents")}
+    assert {one["document_id"], two["document_id"]} <= documents
+    [same] = client.predict([handle_file(str(first / "notes.txt"))], api_name="/upload")
+    assert (same["file"], same["status"]) == ("notes.txt", "unchanged")
+    for document_id in (one["document_id"], two["document_id"]):
+        client.predict(document_id, api_name="/remove")
+
+
 def test_remove_of_an_unknown_id_is_a_clear_error(client) -> None:
     with pytest.raises(Exception, match="no indexed document"):
         client.predict("ffffffffffff", api_name="/remove")
