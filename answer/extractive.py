@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from dossier.answer.candidates import (Candidate, TermWeights, continuation, readable_weights, sentence_candidates,
+from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights, sentence_candidates,
                                        term_coverage,
                                        term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
@@ -24,7 +24,7 @@ from dossier.answer.question import Question
 from dossier.answer.targets import CAUSAL, missing_target_reason, reason_of_another_office, states_quantities
 from dossier.core.quantities import format_amount, quantities
 from dossier.core.types import ScoredPassage
-from dossier.core.text import fold
+from dossier.core.text import fold, sentences
 
 MIN_COVERAGE = 0.1  # share of the question's weighted content terms the chosen sentences must cover
 # A "which X" answer need not say X when it says nearly everything else the question says.
@@ -52,7 +52,14 @@ class ExtractiveAnswerer:
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         """The rules' answer, completed by the fitted evidence model (``evidence``): its likeliest
         sentences join the quotes, and a very likely one that meets the question's constraints answers
-        where the rules refused."""
+        where the rules refused. A quote that ends on a colon is followed by what it announces."""
+        draft = self._with_model(question, retrieved, corpus)
+        if draft.abstained:
+            return draft
+        return _with_quotes(draft, [nxt for s in draft.evidence if s.text.rstrip().endswith(":")
+                                    for nxt in [_sentence_after(s)] if nxt is not None])
+
+    def _with_model(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         draft = self._rules_answer(question, retrieved, corpus)
         if self.evidence_model is None or not retrieved:
             return draft
@@ -70,14 +77,7 @@ class ExtractiveAnswerer:
             return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
         if ranked[0].probability < policy.abstain_below:
             return Draft(True, reason="no passage is likely to state the answer", considered=list(draft.evidence))
-        added = [s for s in picks if not any(_overlap(s, quoted) for quoted in draft.evidence)]
-        if not added:
-            return draft
-        evidence = sorted([*draft.evidence, *added], key=lambda s: (s.rank, s.start))
-        # The short answer stays the one the rules' quotes state; it cites the same quote in the new order.
-        cited = draft.evidence[draft.lead_cites - 1] if draft.lead and draft.evidence else None
-        lead_cites = evidence.index(cited) + 1 if cited is not None else 1
-        return dataclasses.replace(draft, evidence=evidence, lead_cites=lead_cites)
+        return _with_quotes(draft, picks)
 
     def _rules_answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
@@ -229,6 +229,28 @@ class ExtractiveAnswerer:
                 break
             chosen.append(nxt)
         return chosen
+
+
+def _with_quotes(draft: Draft, spans: list[Span]) -> Draft:
+    """The draft with the spans it does not quote yet added, in reading order. The short answer stays
+    the one the draft's own quotes state; it cites the same quote in the new order."""
+    added = [s for s in spans if not any(_overlap(s, quoted) for quoted in draft.evidence)]
+    if not added:
+        return draft
+    evidence = sorted([*draft.evidence, *added], key=lambda s: (s.rank, s.start))
+    cited = draft.evidence[draft.lead_cites - 1] if draft.lead and draft.evidence else None
+    return dataclasses.replace(draft, evidence=evidence,
+                               lead_cites=evidence.index(cited) + 1 if cited is not None else 1)
+
+
+def _sentence_after(span: Span) -> Span | None:
+    """The sentence right after ``span`` in its passage (only blank space between them), if any."""
+    text = span.passage.text
+    following = [(start, end) for start, end in sentences(text) if start >= span.end]
+    if not following or text[span.end:following[0][0]].strip():
+        return None
+    start, end = following[0]
+    return None if INSTRUCTION.search(text[start:end]) else Span(span.passage, start, end, span.rank)
 
 
 def _overlap(a: Span, b: Span) -> bool:

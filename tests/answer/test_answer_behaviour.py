@@ -256,3 +256,10 @@ def test_a_figure_per_period_is_not_answered_by_a_total(dossier: Dossier) -> Non
     answer = dossier.ask("How much does Lindqvist pay Kestrel Marine per year for ferry maintenance?")
     assert answer.abstained and answer.citations == (), answer.answer
     assert "per period" in answer.answer
+
+
+def test_a_quote_that_ends_on_a_colon_is_followed_by_what_it_announces(dossier: Dossier) -> None:
+    answer = dossier.ask("At what address is the Tidewater winter timetable published?")
+    assert not answer.abstained, answer.answer
+    assert "timetables.tidewater.example/winter" in answer.answer
+    assert_quotes_exact(answer)
