@@ -25,9 +25,10 @@ def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise RejectedInput when the bytes are not clean text.
 
     Order: a BOM decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else charset_normalizer's best
-    guess. NUL bytes without a UTF-16/32 BOM mean binary data.
+    guess. NUL bytes without a BOM are UTF-16 when they sit at every other byte (text mostly in
+    one script, as a Windows export without its BOM), binary data otherwise.
     """
-    encoding = _encoding_from_bom(data)
+    encoding = _encoding_from_bom(data) or _utf16_without_bom(data)
     if encoding is None and b"\x00" in data:
         raise RejectedInput(path, "looks like binary data, not text")
     if encoding is not None:
@@ -46,6 +47,20 @@ def _encoding_from_bom(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 whose text is mostly in one 256-character block: one byte of each pair is almost always
+    NUL (the high byte), the other almost never."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    pairs = len(data) // 2
+    even, odd = data[0::2].count(0) / pairs, data[1::2].count(0) / pairs
+    if odd > 0.5 and even < 0.01:
+        return "utf-16-le"
+    if even > 0.5 and odd < 0.01:
+        return "utf-16-be"
     return None
 
 

@@ -135,6 +135,15 @@ def test_decoding(fixtures: Path, name: str, encoding: str, expected: str) -> No
     assert "\ufeff" not in doc.text and "\r" not in doc.text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, encoding: str) -> None:
+    text = "Le conseil portuaire a voté jeudi un budget de 2,4 millions d’euros.\nÉté 2024 : travaux."
+    path = tmp_path / "export.txt"
+    path.write_bytes(text.encode(encoding))  # a Windows export that lost its BOM
+    doc = load_document(path)
+    assert doc.text.startswith("Le conseil portuaire") and doc.metadata["encoding"] == encoding
+
+
 def test_language_detection(fixtures: Path, tmp_path: Path) -> None:
     assert load_document(fixtures / "latin1_fr.txt").language == "fr"
     short = tmp_path / "short.txt"
