@@ -5,8 +5,11 @@ Every command takes --index DIR (or DOSSIER_INDEX); settings are read once, here
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +93,42 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     apply_offline_env()
+    with _printable_output():
+        try:
+            return COMMANDS[args.command](args, settings_from(args))
+        except DossierError as exc:
+            print(f"dossier: error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+
+
+# Control characters other than line breaks and tabs, C0 and C1: a file name or a document can carry
+# terminal escapes ("\x1b]0;…" retitles the window, "\x1b[2J" clears it). They are printed escaped.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _Printable:
+    """A text stream that writes control characters as visible escapes."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _printable_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)
     try:
-        return COMMANDS[args.command](args, settings_from(args))
-    except DossierError as exc:
-        print(f"dossier: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _dossier(settings: Settings) -> Any:

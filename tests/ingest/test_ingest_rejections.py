@@ -114,3 +114,16 @@ def test_csv_header_without_rows(tmp_path: Path) -> None:
     path = tmp_path / "header_only.csv"
     path.write_text("recipient_name,federal_action_obligation\n")
     assert rejection(path).reason == "has a header but no data rows"
+
+
+def test_the_cli_prints_control_characters_of_a_file_name_escaped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    hostile = tmp_path / "notes\x1b]0;owned\x07\x1b[2J.txt"
+    hostile.write_text("", encoding="utf-8")  # empty: rejected, and the rejection names the file
+    run = subprocess.run([sys.executable, "-m", "dossier.cli", "ingest", str(hostile), "--index",
+                          str(tmp_path / "index"), "--profile", "test"], capture_output=True, text=True, timeout=300)
+    shown = run.stdout + run.stderr
+    assert "notes" in shown and "\\x1b]0;owned\\x07\\x1b[2J.txt" in shown, shown
+    assert "\x1b" not in shown and "\x07" not in shown
