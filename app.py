@@ -144,21 +144,23 @@ def build_app(dossier: Any) -> gr.Blocks:
             raise gr.Error(str(exc)) from exc
 
     def documents() -> list[dict]:
-        """Every indexed document: id, title, kind, language, published, outlet, source_paths, counts."""
-        return [d.to_dict() for d in dossier.documents()]
+        """Every indexed document: id, title, kind, language, published, outlet, source_paths (file
+        names: the server's folders are not the reader's business), counts."""
+        return [{**d.to_dict(), "source_paths": [Path(p).name for p in d.source_paths]} for d in dossier.documents()]
 
     def records() -> list[dict]:
         """Key fields of every procurement record, with the passage id that cites it."""
         return [{**r.key_fields(), "passage_id": pid} for r, pid in dossier.records()]
 
     def describe() -> dict:
-        """Read-only settings and index sizes."""
-        return dossier.describe()
+        """Read-only settings and index sizes (the index's folder by its name, not its server path)."""
+        described = dossier.describe()
+        return {**described, "index location": Path(str(described["index location"])).name}
 
     def settings_view() -> dict:
         serving = {"upload limit": human_size(max_upload), "queue size": dossier.settings.queue_max_size,
                    "concurrent answers": dossier.settings.concurrency_limit}
-        return {**dossier.describe(), **serving}
+        return {**describe(), **serving}
 
     def records_view(query: str, sort: str) -> tuple[list[dict[str, Any]], Any]:
         rows = filter_records(records_rows(dossier.records()), query, sort)

@@ -128,6 +128,15 @@ def test_an_upload_never_replaces_another_file_of_the_same_name(client, tmp_path
         client.predict(document_id, api_name="/remove")
 
 
+def test_the_api_never_shows_server_paths(client, served) -> None:
+    import json
+
+    shown = json.dumps([client.predict(api_name="/documents"), client.predict(api_name="/describe")])
+    for folder in (Path(served.settings.index).resolve(), served.corpus.resolve(), Path.home()):
+        assert str(folder) not in shown
+    assert "/" not in "".join(p for d in client.predict(api_name="/documents") for p in d["source_paths"])
+
+
 def test_remove_of_an_unknown_id_is_a_clear_error(client) -> None:
     with pytest.raises(Exception, match="no indexed document"):
         client.predict("ffffffffffff", api_name="/remove")
