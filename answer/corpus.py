@@ -49,6 +49,7 @@ class CorpusView:
     _shares: dict[str, float] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     _spellings: dict[str, list[str]] = field(default_factory=dict)  # a corpus word -> its cognates there
+    _other_spellings: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage], record_names: list[tuple[str, str, str]],
@@ -108,6 +109,16 @@ class CorpusView:
         return counts
 
     @functools.cached_property
+    def _words_by_opening(self) -> dict[tuple[str, str], list[str]]:
+        """(language, first four letters) -> the words of that language that open so: cognates share
+        their opening, so a name's word is compared with these few, not the whole vocabulary."""
+        index: dict[tuple[str, str], list[str]] = {}
+        for language, vocabulary in self.words_by_language.items():
+            for word in vocabulary:
+                index.setdefault((language, word[:4]), []).append(word)
+        return index
+
+    @functools.cached_property
     def stems_by_language(self) -> dict[str, set[str]]:
         """Every stem the article passages of each language use."""
         found: dict[str, set[str]] = {}
@@ -121,13 +132,20 @@ class CorpusView:
         "Belgian" is "belges" in a French article, "European Parliament" is "parlement europeen". Each word
         must have a cognate there (a shared opening, the rest a short ending), and the words must be written
         together, in either order. The most frequent spelling stands for the name; the others are its forms."""
+        key = (name, language)
+        if key not in self._other_spellings:  # once per name and language, for this generation
+            self._other_spellings[key] = self._spell_in_other_language(name, language)
+        return self._other_spellings[key]
+
+    def _spell_in_other_language(self, name: str, language: str) -> str | None:
         words = [w for w in fold(name).split() if w not in _CONNECTORS]
         if not words or len(words) > 3:
             return None
         for other, vocabulary in self.words_by_language.items():
             if other == language:
                 continue
-            options = [sorted((c for c in vocabulary if _cross_language_cognate(w, c)), key=lambda c: -vocabulary[c])[:3]
+            options = [sorted((c for c in self._words_by_opening.get((other, w[:4]), ())
+                               if _cross_language_cognate(w, c)), key=lambda c: -vocabulary[c])[:3]
                        for w in words]
             if not all(options):
                 continue
