@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights, sentence_candidates,
-                                       term_coverage,
-                                       term_weights, without_terms)
+from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights,
+                                       sentence_candidates, term_coverage, term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
 from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
