@@ -4,12 +4,13 @@ does on each set when that set is left out of the fit.
     .venv/bin/python tools/fit_evidence.py [--work DIR] [--write]
 
 For every set: its corpus is indexed once under --work (kept between runs), each question is asked
-through the rules alone (to know what they answer), and every candidate sentence of its retrieved
-passages gets the features of ``dossier.answer.evidence``; a sentence is labelled evidence when it
-holds one of the item's evidence spans. A logistic regression is fitted on the sentences; then the two
-thresholds are chosen on the questions: ``abstain_below`` (the rules' answer is withdrawn when no
-sentence is this likely) and ``answer_above`` (a refused question is answered from a sentence this
-likely), maximising answered-right plus abstained-right under a stated false-refusal ceiling.
+through the rules alone (to know what they answer and which fact groups their answer states), and every
+candidate sentence of its retrieved passages gets the features of ``dossier.answer.evidence`` and the
+fact groups it states; a sentence is labelled evidence when it holds one of the item's evidence spans.
+A logistic regression is fitted on the sentences; then the answerer's ``EvidencePolicy`` is chosen on
+the questions (how many likeliest sentences join the rules' quotes, when a likely sentence answers a
+refused question, when no likely sentence withdraws an answer), for the most questions right under a
+stated false-refusal ceiling, an answer being right when its quotes state every fact group.
 The sealed news set is never read here.
 """
 from __future__ import annotations
@@ -49,7 +50,6 @@ class Item:
     fact_groups: int = 0  # how many fact groups the item has (0: unanswerable)
     sentence_facts: list[list[int]] | None = None  # per sentence: the fact groups it states
     rules_facts: list[int] | None = None  # the fact groups the rules' answer states
-    rules_reason: str = ""  # why the rules abstained
 
 
 def collect(work: Path, pools: list[str]) -> list[Item]:
@@ -91,8 +91,7 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
             items.append(Item(pool, item.id, item.answerable, bool(answer["abstained"]), correct,
                               [list(e.features) for e in evidence], labels, len(groups),
                               [stated(e.span.text) for e in evidence],
-                              [] if answer["abstained"] else stated(answer["answer"]),
-                              answer["answer"] if answer["abstained"] else ""))
+                              [] if answer["abstained"] else stated(answer["answer"])))
         print(f"{pool}: {sum(i.pool == pool for i in items)} questions", file=sys.stderr)
     return items
 
@@ -195,7 +194,8 @@ def main() -> int:
     cache = args.work / "features.json"
     args.work.mkdir(parents=True, exist_ok=True)
     if cache.exists():
-        items = [Item(**row) for row in json.loads(cache.read_text())]
+        items = [Item(**{k: v for k, v in row.items() if k in Item.__dataclass_fields__})
+                 for row in json.loads(cache.read_text())]
         missing = [p for p in args.pools if p not in {i.pool for i in items}]
         if missing:
             items += collect(args.work, missing)
