@@ -120,12 +120,8 @@ class CorpusView:
 
     @functools.cached_property
     def stems_by_language(self) -> dict[str, set[str]]:
-        """Every stem the article passages of each language use."""
-        found: dict[str, set[str]] = {}
-        for p in self.passages:
-            if p.kind == "text" and p.language:
-                found.setdefault(p.language, set()).update(self.stems[p.passage_id])
-        return found
+        """Every stem the article passages of each language use: the stems of their words."""
+        return {language: {bilingual_stem(w) for w in words} for language, words in self.words_by_language.items()}
 
     def spelled_in_other_language(self, name: str, language: str) -> str | None:
         """How documents in another language than the question's write a name it does not find as written:
