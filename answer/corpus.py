@@ -183,7 +183,7 @@ class CorpusView:
     def mentions(self, text_folded: str, entity: str, lexicon: Lexicon) -> bool:
         pattern = self._patterns.get(entity)
         if pattern is None:  # one compiled alternation of every form, once per name and generation
-            forms = [re.escape(f) for f in self.forms(entity, lexicon) if f]
+            forms = [_joined_either_way(f) for f in self.forms(entity, lexicon) if f]
             pattern = self._patterns[entity] = re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)") if forms \
                 else re.compile(r"(?!x)x")
         return pattern.search(text_folded) is not None
@@ -199,6 +199,13 @@ class CorpusView:
             hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
             share = self._shares[entity] = hits / len(self.passages)
         return share
+
+
+def _joined_either_way(form: str) -> str:
+    """A pattern for a folded name written with or without a hyphen or space between its parts:
+    "gpt4", "gpt-4" and "gpt 4" are one name, as are "e-mail" and "email"."""
+    parts = re.split(r"[-\s]+|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", form)
+    return r"[-\s]?".join(re.escape(p) for p in parts if p)
 
 
 def _cognate(a: str, b: str) -> bool:

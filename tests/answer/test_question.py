@@ -96,3 +96,19 @@ def test_a_term_a_passage_language_never_says_does_not_count_against_it() -> Non
     assert "shipyard" in weights and "shipyard" not in in_french  # no French form of it anywhere
     assert "direction" in in_french  # a word both languages write alike
     assert readable_weights(weights, corpus, "en", question.language) == weights  # the question's own language
+
+
+@pytest.mark.parametrize("asked, written", [
+    ("Korvex9", "the Korvex-9 launcher"),
+    ("Korvex-9", "the Korvex 9 launcher"),
+    ("Dal Marrow", "the Dal-Marrow pipeline"),
+])
+def test_a_name_is_known_with_or_without_a_hyphen_or_space_between_its_parts(lexicon, asked: str, written: str) -> None:
+    from dossier.answer.corpus import CorpusView
+    from dossier.core.types import Passage
+
+    passage = Passage(passage_id="k:0", document_id="k", kind="text", source="k.en.txt", title="k", language="en",
+                      text=f"Engineers tested {written} in May.")
+    corpus = CorpusView.build([passage], [])
+    assert corpus.known(asked, lexicon)
+    assert not corpus.known("Korvex8", lexicon) and not corpus.known("Dal Marrows", lexicon)
