@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
                 return Draft(True, reason=missing_target_reason(question, specific), considered=opening_spans(stated))
             best = satisfying[0]
         anchors = specific or list(question.entities)
-        if anchors and wanted & {"amount", "count", "date", "duration"}:
+        if anchors and wanted & {"amount", "percent", "count", "date", "duration"}:
             anchored = [c for c in candidates
                         if not (c.targets & wanted) or anchored_to(c.span, anchors, corpus, self.lexicon)]
             if not any(c.targets & wanted for c in anchored):

@@ -128,6 +128,25 @@ class Question:
         return " ".join([self.text, *extra])
 
 
+# "What was the inflation rate in …", "Quel est le salaire de …": the noun phrase a "what X" question asks
+# for, after any copula, article, "name of" and possessor, up to the first function word or verb.
+_HEAD_OPENING = re.compile(
+    r"^\s*(?:what|which|quel(?:le)?s?)\s+(?:(?:is|was|are|were|will be|est|sont|était|étaient|sera)\s+)?"
+    r"(?:(?:the|le|la|les|un|une)\s+|l['’])?(?:(?:name|nom)\s+(?:of|de|du|d['’])\s*(?:(?:the|la|le)\s+|l['’])?)?"
+    r"(?:[\w-]+(?:\s+[\w-]+){0,2}(?:['’]s|s['’])\s+)?"
+    r"(?!(?:did|does|do|has|have|had|can|could|will|would|should|a|ont|fait)\b)(?P<head>[\w-]+(?:\s+[\w-]+){0,2})",
+    re.IGNORECASE)
+_HEAD_END = re.compile(
+    r"\s+(?:of|in|at|for|on|from|by|to|with|de|du|des|d|en|à|au|aux|pour|sur|par|avec|that|which|did|does|do|"
+    r"was|is|are|were|will|would|has|have|had|can|could|a|t|est|sont|ont|sera|the|le|la|les)\b.*", re.IGNORECASE)
+
+
+def asked_head(text: str) -> str:
+    """The noun phrase a "what/which X" question asks for ("inflation rate", "salaire"), or ""."""
+    m = _HEAD_OPENING.match(asked_part(text))
+    return _HEAD_END.sub("", m["head"]) if m else ""
+
+
 def aggregations_in(folded: str) -> list[str]:
     """Every aggregate a question's words ask for ("la plus petite somme": min and total), in the
     order of precedence ``analyse`` uses for ``Question.aggregation``."""

@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any, Protocol
 
+from dossier.answer.answer_types import HeadTyper
 from dossier.answer.compose import compose
 from dossier.answer.corpus import CorpusView, SourceMeta
 from dossier.answer.draft import Draft, Span
@@ -41,6 +42,7 @@ class QuestionService:
         self.records_answerer = RecordsAnswerer(index.records_table, self.lexicon)
         self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity,
                                                                                       default_model())}
+        self.typer = HeadTyper(index.query_vector)
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
         self._lock = threading.Lock()
@@ -67,6 +69,10 @@ class QuestionService:
                                                     self.index.records_table.record_names(), sources)
                     self._corpus_generation = generation
         return self._corpus
+
+    def understood(self, question: str, lang: str | None = None) -> Question:
+        """The question analysed, with the kind of value its head noun asks for when its words named none."""
+        return self.typer.typed(analyse(question, self.lexicon, lang))
 
     def retrieve(self, parsed: Question, corpus: CorpusView, top_k: int,
                  scope: set[str] | None = None) -> list[ScoredPassage]:
@@ -102,7 +108,7 @@ class QuestionService:
         # so that the corpus view built below reads its names at the registry's generation.
         self.index.refresh_records()
         corpus = self.corpus()
-        parsed = analyse(question, self.lexicon, lang)
+        parsed = self.understood(question, lang)
         timings["analyse"] = _ms(started)
         mark = time.perf_counter()
         parsed, scope = self.scoped(parsed, corpus)

@@ -38,7 +38,7 @@ _FRENCH = (
     (r"the language model returned an empty reply", "le modèle n’a rien répondu"),
     (r"the language model found no answer in the passages", "le modèle n’a trouvé aucune réponse dans les passages"),
 )
-_WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "date": "date",
+_WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "percentage": "pourcentage", "date": "date",
           "person's name": "nom de personne", "company": "entreprise", "duration": "durée", "place": "lieu",
           "reason": "raison", "a role": "fonction", "role": "fonction", "wording": "formulation",
           "description": "description", "this subject": "ce sujet", "this": "ce sujet", " and ": " et ", " or ": " ou "}

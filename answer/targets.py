@@ -1,4 +1,4 @@
-"""What a sentence holds of what the question asks for: an amount, a count, a date, a duration, a
+"""What a sentence holds of what the question asks for: an amount, a percentage, a count, a date, a duration, a
 person, a role, a company, a place, a reason, wording, or what a thing is.
 
 Also the checks on what the question assumes: every number, year and month it gives must be stated,
@@ -86,6 +86,8 @@ def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexico
         found.add("amount")
     if "count" in kinds:
         found.add("count")
+    if "percent" in kinds:
+        found.add("percent")
     if "duration" in kinds or re.search(r"\b(?:five|cinq|\d+)[ -](?:year|an)", text, re.IGNORECASE):
         found.add("duration")
     if "year" in kinds or MONTH_WORDS.search(text):
@@ -118,7 +120,7 @@ def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexico
 
 
 def missing_target_reason(question: Question, entities: list[str]) -> str:
-    what = {"amount": "an amount", "count": "a number", "date": "a date", "person": "a person's name", "role": "a role",
+    what = {"amount": "an amount", "percent": "a percentage", "count": "a number", "date": "a date", "person": "a person's name", "role": "a role",
             "words": "wording", "kind": "description",
             "organization": "a company", "duration": "a duration", "place": "a place", "reason": "a reason"}
     asked = " or ".join(what[t] for t in question.targets if t in what)

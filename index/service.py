@@ -146,12 +146,9 @@ class DossierIndex:
         embedder. A span's text never changes under its passage id, so its vector is kept: the sentences
         of articles are embedded at ingest (see ``embed_sentences``), others on first use. Each span is
         embedded alone, so a score never depends on what else was asked before."""
-        import numpy as np
-
         kept = self.sentence_vectors.kept()
         embedding = self.embedder.embedding
-        q = np.asarray(embedding.get_query_embedding(query), dtype=np.float32)
-        q /= np.linalg.norm(q) or 1.0
+        q = self.query_vector(query)
         whole = [pid for pid, start, end, text in spans if (pid, start, end) not in kept and start == 0
                  and pid in self._passages and self._passages[pid].kind == "record"
                  and end == len(self._passages[pid].text)]
@@ -167,6 +164,10 @@ class DossierIndex:
                 self.sentence_vectors.remember((passage_id, start, end), vector)
             scores.append(float(vector @ q))
         return scores
+
+    def query_vector(self, text: str) -> Any:
+        """``text`` embedded as a query by the index's embedder, of unit length."""
+        return unit(self.embedder.embedding.get_query_embedding(text))
 
     def embed_sentences(self) -> int:
         """Embed every article sentence not embedded yet and keep them beside the index."""

@@ -55,7 +55,6 @@ class Item:
 def collect(work: Path, pools: list[str]) -> list[Item]:
     from dossier.answer import Dossier
     from dossier.answer.evidence import candidate_sentences
-    from dossier.answer.question import analyse
     from dossier.core.settings import load_settings
     from dossier.core.text import fold
     from dossier.eval import load_dataset, score_item
@@ -77,7 +76,7 @@ def collect(work: Path, pools: list[str]) -> list[Item]:
             answer = dossier.ask(item.question).to_dict()
             score = score_item(item, answer, records)
             corpus = questions.corpus()
-            parsed, scope = questions.scoped(analyse(item.question, questions.lexicon), corpus)
+            parsed, scope = questions.scoped(questions.understood(item.question), corpus)
             retrieved = questions.retrieve(parsed, corpus, settings.top_k, scope)
             evidence = candidate_sentences(parsed, retrieved, corpus, questions.lexicon, questions._similarity)
             spans = [fold(e) for e in item.evidence if not e.startswith("record:")]
