@@ -23,7 +23,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -34,6 +33,7 @@ from typing import Any, Callable
 from dossier.core import errors
 from dossier.core.errors import BackendUnavailable, DossierError
 from dossier.core.settings import Settings, helper_process_env
+from dossier.core.tempdirs import ENGINE_TEMP_PREFIX, owned_temp_dir
 
 EXPOSED = ("ask", "add", "progress", "remove", "documents", "records", "plan_records", "describe")
 PROGRESS_POLL_S = 0.2
@@ -206,9 +206,8 @@ class RemoteDossier:
 
 def start_engine(settings: Settings) -> RemoteDossier:
     """Start the engine process and return at once; it opens the index and warms up meanwhile."""
-    workdir = Path(tempfile.mkdtemp(prefix="dossier-engine-"))
-    workdir.chmod(0o700)
-    address = str(workdir / "engine.sock")
+    workdir = owned_temp_dir(ENGINE_TEMP_PREFIX)  # owned by this (the web) process, whose death ends the engine
+    address = str(workdir / "sock")  # short: a Unix socket path holds at most 107 bytes
     authkey = secrets.token_bytes(32)
     # Same working directory as the web process: relative paths in settings mean the same place.
     process = subprocess.Popen([sys.executable, "-m", "dossier.answer.engine"], stdin=subprocess.PIPE,

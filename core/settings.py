@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     max_pdf_pages: int = 500
     max_document_chars: int = 2_000_000
     max_csv_rows: int = 200_000
+    max_unpacked_bytes: int = 100_000_000  # what a .docx (a zip) may unpack to
 
     # Answering.
     answerer: Literal["extractive", "llm"] = "extractive"

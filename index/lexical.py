@@ -42,6 +42,11 @@ class BM25Store:
         except (OSError, json.JSONDecodeError):
             return None
 
+    def generation(self) -> int | None:
+        """The registry generation the persisted BM25 reflects; None when nothing readable is persisted."""
+        current = self._current()
+        return current.get("generation") if current else None
+
     def load(self, generation: int, top_k: int) -> BM25Retriever | None:
         """The persisted retriever when it matches the registry's generation, else None (caller rebuilds)."""
         current = self._current()

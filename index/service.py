@@ -93,7 +93,19 @@ class DossierIndex:
             bm25 = self._bm25_store.load(generation, self._candidates)
             if bm25 is None and passages:
                 bm25 = build_bm25(_nodes(passages.values()), self._candidates)
+            if self._bm25_store.generation() != generation:
+                self._save_lexical_when_idle(bm25, generation)
             self._passages, self._bm25, self._generation = passages, bm25, generation
+
+    def _save_lexical_when_idle(self, bm25: Any, generation: int) -> None:
+        """BM25 behind the registry means a writer died between its commit and the BM25 save: keep the
+        rebuild, so later readers load it, when no writer is at work (one that is will save its own)."""
+        try:
+            with WriterLock(self._lock.path, 0.05):
+                if self.registry.generation() == generation:
+                    self._bm25_store.save(bm25, generation)
+        except (IndexLocked, OSError):  # a writer at work, or a read-only index: rebuilt again next time
+            pass
 
     def warm_up(self) -> None:
         """Load what the first question needs (model weights, BM25, passages) before it arrives."""
@@ -218,8 +230,9 @@ class DossierIndex:
                 changed |= outcome.status in ("added", "updated", "duplicate")
                 if on_progress:
                     on_progress(done, len(files), str(path))
+            if changed or self._bm25_store.generation() != self.registry.generation():
+                self._rebuild_lexical()  # also after a crash left BM25 behind, with nothing new to add
             if changed:
-                self._rebuild_lexical()
                 self.embed_sentences()
             self._sync_records()
         report.seconds = time.perf_counter() - started

@@ -20,6 +20,7 @@ from dossier.core.dates import normalise_published
 from dossier.ingest.decode import decode_bytes
 from dossier.ingest.identity import content_hash, document_id
 from dossier.ingest.limits import IngestLimits
+from dossier.ingest.zip_caps import check_zip_caps
 from dossier.core.language import detect_language
 from dossier.ingest.metadata import (
     ArticleMeta,
@@ -258,6 +259,7 @@ def _read_docx(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     import docx
     from docx.table import Table
 
+    check_zip_caps(data, path, limits, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
         lines = []

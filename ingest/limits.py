@@ -12,6 +12,10 @@ class IngestLimits:
     max_pdf_pages: int = 500
     max_document_chars: int = 2_000_000
     max_csv_rows: int = 200_000
+    # A .docx is a zip: what it unpacks to is what the parser spends (a 583 kB file once took 3.75 GB).
+    max_unpacked_bytes: int = 100_000_000
+    max_zip_entries: int = 1_000
+    max_zip_ratio: float = 100.0  # prose XML deflates about 5-20 to 1; a bomb about 1,000 to 1
 
 
 def human_cap(n_bytes: int) -> str:

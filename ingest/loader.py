@@ -9,7 +9,7 @@ from dossier.core.errors import RejectedInput
 from dossier.core.types import Document
 
 from dossier.ingest.articles import ARTICLE_EXTENSIONS, load_article
-from dossier.ingest.files import Rejection, find_files, is_supported
+from dossier.ingest.files import Rejection, find_files, is_supported, special_file_kind
 from dossier.ingest.limits import IngestLimits, human_cap, human_size
 from dossier.ingest.procurement import load_records
 
@@ -45,13 +45,22 @@ def load_documents(
 
 
 def _read_bytes(path: Path, limits: IngestLimits) -> bytes:
+    """The file's bytes, checked on the open file itself: what was screened by name may have changed since."""
     try:
         if path.is_dir():
             raise RejectedInput(path, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:  # checked before reading: never load a huge file
-            raise RejectedInput(path, f"is {human_size(size)}, over the {human_cap(limits.max_file_bytes)} cap")
-        return path.read_bytes()
+        # Non-blocking, so opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if special := special_file_kind(info):
+                raise RejectedInput(path, f"is a {special}, not a regular file")
+            if info.st_size > limits.max_file_bytes:  # checked before reading: never load a huge file
+                raise RejectedInput(path, f"is {human_size(info.st_size)}, over the {human_cap(limits.max_file_bytes)} cap")
+            data = handle.read(limits.max_file_bytes + 1)  # a file still growing stops at the cap
+        if len(data) > limits.max_file_bytes:
+            raise RejectedInput(path, f"grew past the {human_cap(limits.max_file_bytes)} cap while being read")
+        return data
     except FileNotFoundError:
         raise RejectedInput(path, "no such file") from None
     except OSError as exc:

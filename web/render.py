@@ -85,12 +85,14 @@ _CITE_MARK = re.compile(r"\[(\d+)\]")
 def answer_markdown(answer: Answer, link: bool = True) -> str:
     """The answer text for the Chatbot: HTML- and Markdown-escaped, with [n] linked to source card n."""
     numbers = {c.n for c in answer.citations}
+    quoted = _quoted_spans(answer)
     pieces: list[str] = []
     last = 0
     for match in _CITE_MARK.finditer(answer.answer):
         pieces.append(md_escape(answer.answer[last:match.start()]))
         n = int(match.group(1))
-        pieces.append(f"[\\[{n}\\]](#cite-{n})" if link and n in numbers else f"\\[{n}\\]")
+        built = not any(start <= match.start() < end for start, end in quoted)
+        pieces.append(f"[\\[{n}\\]](#cite-{n})" if link and built and n in numbers else f"\\[{n}\\]")
         last = match.end()
     pieces.append(md_escape(answer.answer[last:]))
     text = "".join(pieces)
@@ -99,6 +101,20 @@ def answer_markdown(answer: Answer, link: bool = True) -> str:
                  if answer.language == "fr" else
                  "\n\n*No source supports an answer: the nearest passages considered are listed on the right.*")
     return text
+
+
+def _quoted_spans(answer: Answer) -> list[tuple[int, int]]:
+    """Where the answer text repeats a citation's quote: document text, so an "[n]" inside it was
+    written by the document, not placed by the code, and is never a link. The answer writes a quote
+    of several lines on one, joined by "; " (``answer.compose``)."""
+    spans = []
+    for citation in answer.citations:
+        for form in {citation.quote, citation.quote.replace("\n", "; ")}:
+            start = answer.answer.find(form) if form else -1
+            while start != -1:
+                spans.append((start, start + len(form)))
+                start = answer.answer.find(form, start + 1)
+    return spans
 
 
 def md_escape(text: str) -> str:

@@ -11,7 +11,6 @@ import atexit
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +19,7 @@ import gradio as gr
 
 from dossier.core.errors import ConfigError
 from dossier.core.settings import Settings, apply_offline_env
+from dossier.core.tempdirs import UPLOADS_TEMP_PREFIX, owned_temp_dir, remove_stale_temp_dirs
 from dossier.web.records_view import load_plotting
 from dossier.web.render import CSS, HEAD
 
@@ -44,9 +44,9 @@ def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
 
 
 def private_temp_dir() -> Path:
-    """A mode-0700 directory for Gradio's uploads (GRADIO_TEMP_DIR), removed at exit."""
-    directory = Path(tempfile.mkdtemp(prefix="dossier-gradio-"))
-    directory.chmod(0o700)
+    """A mode-0700 directory for Gradio's uploads (GRADIO_TEMP_DIR), removed at exit, and by the next
+    start when this process is killed before its exit handlers run."""
+    directory = owned_temp_dir(UPLOADS_TEMP_PREFIX)
     os.environ["GRADIO_TEMP_DIR"] = str(directory)
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     return directory
@@ -87,6 +87,8 @@ def serve(settings: Settings, build_app: Callable[[Any], gr.Blocks], dossier: An
     if the engine cannot start, the server is closed and its reason raised.
     """
     apply_offline_env()
+    for stale in remove_stale_temp_dirs():  # left by a server killed with kill -9
+        print(f"dossier: removed {stale}, left by a server that was killed", flush=True)
     private_temp_dir()
     if dossier is None:
         from dossier.answer import start_engine

@@ -38,3 +38,61 @@ def test_english_query_meets_french_stems(tmp_path, make_index):
     assert bm25_hits and "contrats" in bm25_hits[0].node.text
     hits = index.retrieve("contracts", "contracts", 2)
     assert "contrats" in hits[0].passage.text
+
+
+def _crash_before_the_bm25_persist(index, paths, monkeypatch) -> None:
+    """An ingest killed after its registry commit, before BM25 is saved: the registry is a generation ahead."""
+    from dossier.index.lexical import BM25Store
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("simulated kill while BM25 was being persisted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(BM25Store, "save", killed)
+        try:
+            index.ingest(paths)
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise AssertionError("the simulated kill did not happen")
+
+
+def _two_small_articles(folder):
+    folder.mkdir()
+    (folder / "a.txt").write_text("The port authority signed a dredging contract with Marlowe Dredging in March.\n")
+    (folder / "b.txt").write_text("Quintessa Optics supplied thermal cameras to the border agency for 2.1 million.\n")
+    return folder / "a.txt", folder / "b.txt"
+
+
+def _persisted_generation(directory):
+    from dossier.index.lexical import BM25Store
+
+    return BM25Store(directory / "bm25").generation()
+
+
+def test_re_running_an_ingest_after_a_crash_brings_bm25_to_the_registry_generation(tmp_path, make_index,
+                                                                                  monkeypatch):
+    first, second = _two_small_articles(tmp_path / "docs")
+    index = make_index(tmp_path / "idx")
+    index.ingest([first])
+    _crash_before_the_bm25_persist(index, [second], monkeypatch)
+    assert _persisted_generation(tmp_path / "idx") < index.registry.generation()
+
+    rerun = make_index(tmp_path / "idx").ingest([first, second])
+    assert [o.status for o in rerun.outcomes] == ["unchanged", "unchanged"]
+    assert _persisted_generation(tmp_path / "idx") == index.registry.generation()
+    second_id = index.registry.document_for_path(str(second.resolve()))
+    reopened = make_index(tmp_path / "idx")
+    reopened.retrieve("thermal cameras", "thermal cameras", 5)
+    assert second_id in {h.node.metadata["document_id"] for h in reopened._bm25.retrieve("Quintessa thermal cameras")}
+
+
+def test_a_reader_that_finds_bm25_behind_saves_its_rebuild_when_no_writer_is_at_work(tmp_path, make_index,
+                                                                                     monkeypatch):
+    first, second = _two_small_articles(tmp_path / "docs")
+    index = make_index(tmp_path / "idx")
+    index.ingest([first])
+    _crash_before_the_bm25_persist(index, [second], monkeypatch)
+
+    assert make_index(tmp_path / "idx").retrieve("thermal cameras", "thermal cameras", 5)
+    assert _persisted_generation(tmp_path / "idx") == index.registry.generation()

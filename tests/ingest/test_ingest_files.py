@@ -80,3 +80,79 @@ def test_load_documents_reports_bad_files_and_keeps_going(tmp_path: Path, fixtur
         ("ragged.csv", "row 14 has 9 fields, header has 13"),
     ]
 
+
+
+# --- containment: what a link or a special file may bring in ------------------------------------
+
+
+def test_a_hard_link_whose_other_name_lies_outside_the_folder_is_refused(tmp_path: Path, fixtures: Path) -> None:
+    folder = make_tree(tmp_path, fixtures)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(fixtures / "wire_copy.txt", outside / "secret.txt")
+    os.link(outside / "secret.txt", folder / "planted.txt")
+    os.link(folder / "z.txt", folder / "b" / "z-again.txt")  # both names inside: nothing escapes
+
+    documents, rejections = load_documents([folder])
+    assert "planted.txt" not in [doc.source_path for doc in documents]
+    assert "b/z-again.txt" in [doc.source_path for doc in documents]
+    assert [(r.path, r.reason) for r in rejections] == [
+        (str(folder / "planted.txt"), f"has 2 hard links and only 1 of them is in {folder}: another name may lie"
+                                      " outside it (copy the file to read it)"),
+    ]
+
+
+def test_a_hard_linked_file_named_alone_is_refused(tmp_path: Path, fixtures: Path) -> None:
+    shutil.copy(fixtures / "wire_copy.txt", tmp_path / "secret.txt")
+    os.link(tmp_path / "secret.txt", tmp_path / "planted.txt")
+    files, rejections = collect_files([tmp_path / "planted.txt"])
+    assert files == []
+    assert rejections == [Rejection(str(tmp_path / "planted.txt"), "has 2 hard links and only 1 of them is named here:"
+                                    " another name may lie elsewhere (copy the file to read it)")]
+    files, rejections = collect_files([tmp_path / "planted.txt", tmp_path / "secret.txt"])  # every name given
+    assert (len(files), rejections) == (2, [])
+
+
+def test_a_symlink_named_on_the_command_line_may_not_leave_its_folder(tmp_path: Path, fixtures: Path) -> None:
+    folder = make_tree(tmp_path, fixtures)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(fixtures / "wire_copy.txt", outside / "secret.txt")
+    (folder / "escape.txt").symlink_to(outside / "secret.txt")
+    (folder / "escape_dir").symlink_to(outside, target_is_directory=True)
+    (folder / "b" / "up.txt").symlink_to(folder / "z.txt")  # leaves b/ for its parent: refused as well
+    (folder / "down.txt").symlink_to(folder / "b" / "a.md")  # stays inside its folder: followed
+
+    documents, rejections = load_documents([folder / "escape.txt", folder / "escape_dir", folder / "b" / "up.txt",
+                                            folder / "down.txt"])
+    assert [doc.source_path for doc in documents] == ["down.txt"]
+    assert [(r.path, r.reason) for r in rejections] == [
+        (str(folder / "escape.txt"), f"symlink points outside its folder, to {outside / 'secret.txt'}"
+                                     " (name the target itself to read it)"),
+        (str(folder / "escape_dir"), f"symlink points outside its folder, to {outside}"
+                                     " (name the target itself to read it)"),
+        (str(folder / "b" / "up.txt"), f"symlink points outside its folder, to {folder / 'z.txt'}"
+                                       " (name the target itself to read it)"),
+    ]
+
+
+def test_fifos_sockets_and_devices_are_refused_by_name_and_kind(tmp_path: Path, fixtures: Path) -> None:
+    import socket
+
+    folder = make_tree(tmp_path, fixtures)
+    os.mkfifo(folder / "pipe.txt")
+    os.mkfifo(tmp_path / "named-pipe.txt")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "sock.md"))
+    try:
+        # Reading a FIFO would wait for a writer forever: these must be refused before any read.
+        documents, rejections = load_documents([folder, tmp_path / "named-pipe.txt", Path("/dev/null")])
+    finally:
+        listener.close()
+    assert [doc.source_path for doc in documents] == ["a.csv", "b/a.md", "story.txt", "z.txt"]
+    assert sorted((r.path, r.reason) for r in rejections) == [
+        ("/dev/null", "is a character device, not a regular file"),
+        (str(folder / "pipe.txt"), "is a FIFO (named pipe), not a regular file"),
+        (str(folder / "sock.md"), "is a socket, not a regular file"),
+        (str(tmp_path / "named-pipe.txt"), "is a FIFO (named pipe), not a regular file"),
+    ]

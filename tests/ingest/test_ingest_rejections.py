@@ -1,6 +1,7 @@
 """Every bad input is one RejectedInput naming the file and saying what is wrong."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,8 @@ def test_the_cli_prints_control_characters_of_a_file_name_escaped(tmp_path: Path
     shown = run.stdout + run.stderr
     assert "notes" in shown and "\\x1b]0;owned\\x07\\x1b[2J.txt" in shown, shown
     assert "\x1b" not in shown and "\x07" not in shown
+
+
+def test_a_fifo_given_to_the_loader_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")  # the file finder refuses it; the reader must not trust that it was asked
+    assert rejection(tmp_path / "pipe.txt").reason == "is a FIFO (named pipe), not a regular file"
