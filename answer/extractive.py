@@ -10,6 +10,7 @@ it), ``targets`` (what a sentence states of what is asked) and ``candidates`` (t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights,
@@ -53,6 +54,9 @@ class ExtractiveAnswerer:
         sentences join the quotes, and a very likely one that meets the question's constraints answers
         where the rules refused. A quote that ends on a colon is followed by what it announces."""
         draft = self._with_model(question, retrieved, corpus)
+        if draft.abstained:
+            return draft
+        draft = self._of_the_asked_year(draft, question)
         if draft.abstained:
             return draft
         return _with_quotes(draft, [nxt for s in draft.evidence if s.text.rstrip().endswith(":")
@@ -194,6 +198,22 @@ class ExtractiveAnswerer:
         return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
 
     # ---- pieces -------------------------------------------------------------------------------
+    def _of_the_asked_year(self, draft: Draft, question: Question) -> Draft:
+        """Quotes that date themselves to other years only ("In 2021, …" asked about 2022) are dropped:
+        the passage may name the asked year elsewhere, but what the quote states is another year's."""
+        if draft.computed or not question.years or not draft.evidence:
+            return draft
+        asked = set(question.years)
+        kept = [s for s in draft.evidence if not _states_only_other_years(s.text, asked)]
+        if len(kept) == len(draft.evidence):
+            return draft
+        if not kept:
+            years = " or ".join(str(y) for y in sorted(asked))
+            return Draft(True, reason=f"the closest sentences are about other years than {years}",
+                         considered=list(draft.evidence))
+        lead, cites = _gloss(question, kept)
+        return dataclasses.replace(draft, evidence=kept, lead=lead, lead_cites=cites)
+
     def _add_similarity(self, question: Question, candidates: list[Candidate]) -> None:
         best = sorted(candidates, key=lambda c: (-c.score, c.span.rank, c.span.start))[:SEMANTIC_CANDIDATES]
         scores = self.similarity(question.text, [c.span for c in best])
@@ -250,6 +270,16 @@ def _sentence_after(span: Span) -> Span | None:
         return None
     start, end = following[0]
     return None if INSTRUCTION.search(text[start:end]) else Span(span.passage, start, end, span.rank)
+
+
+_SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[–/-]\s*(\d\d)(?!\d)")  # "the 2021–22 season" is 2022 too
+
+
+def _states_only_other_years(text: str, asked: set[int]) -> bool:
+    """The sentence dates itself, and never to a year the question asks about: "In 2021, …" for 2022."""
+    stated = {int(q.value) for q in quantities(text) if q.kind == "year"}
+    stated |= {int(m[1][:2] + m[2]) for m in _SEASON.finditer(text)}
+    return bool(stated) and not stated & asked
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -30,6 +30,8 @@ _FRENCH = (
      "l’un des deux termes comparés n’a aucune attribution chiffrée"),
     (r"the records give no day for this award, at most its year or month",
      "les registres ne donnent pas le jour de cette attribution, au mieux son année ou son mois"),
+    (r"the closest sentences are about other years than (.+)",
+     r"les phrases les plus proches portent sur d’autres années que \1"),
     (r"the passages about (.+) do not answer this", r"les passages sur \1 n’y répondent pas"),
     (r"the reason the passages give is for another administration's decision",
      "la raison donnée par les sources concerne la décision d’une autre administration"),

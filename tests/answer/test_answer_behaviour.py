@@ -263,3 +263,13 @@ def test_a_quote_that_ends_on_a_colon_is_followed_by_what_it_announces(dossier: 
     assert not answer.abstained, answer.answer
     assert "timetables.tidewater.example/winter" in answer.answer
     assert_quotes_exact(answer)
+
+
+def test_a_sentence_dated_to_another_year_does_not_answer_for_the_year_asked(dossier: Dossier) -> None:
+    # The passage names 2021 (its accounts), but the only figure is dated 2019.
+    answer = dossier.ask("How much did the Port Velden authority collect in harbour tolls in 2021?")
+    assert answer.abstained and answer.citations == (), answer.answer
+    assert "2021" in answer.answer  # the reason names the year the sources do not speak of
+    answer = dossier.ask("How much did the Port Velden authority collect in harbour tolls in 2019?")
+    assert not answer.abstained, answer.answer
+    assert numbers_match("4.2 million", answer.answer)
