@@ -286,14 +286,22 @@ def _overlap(a: Span, b: Span) -> bool:
     return a.passage.passage_id == b.passage.passage_id and a.start < b.end and b.start < a.end
 
 
+_GLOSSED_KINDS = {"amount": "money", "percent": "percent", "count": "count"}  # target -> quantity kind
+
+
 def _gloss(question: Question, evidence: list[Span]) -> tuple[str, int]:
-    """The value asked for in the reader's convention, with the span that states it, when the
-    quotes state exactly one amount."""
-    if question.targets[:1] != ("amount",):
+    """The value asked for, stated first, with the span that states it, when the quotes state exactly
+    one value of the kind asked (other than the question's own numbers): an amount in the reader's
+    convention, a percentage or a count as the source writes it."""
+    kind = _GLOSSED_KINDS.get(question.targets[0]) if question.targets else None
+    if kind is None:
         return "", 1
-    stated = [(q.value, q.currency or "USD", n) for n, span in enumerate(evidence, start=1)
-              for q in quantities(span.text) if q.kind == "money"]
-    if len({(value, currency) for value, currency, _ in stated}) != 1:
+    assumed = {q.value for q in question.quantities}
+    stated = [(q, n) for n, span in enumerate(evidence, start=1)
+              for q in quantities(span.text) if q.kind == kind and q.value not in assumed]
+    if len({(q.value, q.currency) for q, _ in stated}) != 1:
         return "", 1
-    value, currency, n = stated[0]
-    return format_amount(value, question.language, currency), n
+    q, n = stated[0]
+    if kind == "money":
+        return format_amount(q.value, question.language, q.currency or "USD"), n
+    return q.text, n

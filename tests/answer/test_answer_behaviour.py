@@ -273,3 +273,9 @@ def test_a_sentence_dated_to_another_year_does_not_answer_for_the_year_asked(dos
     answer = dossier.ask("How much did the Port Velden authority collect in harbour tolls in 2019?")
     assert not answer.abstained, answer.answer
     assert numbers_match("4.2 million", answer.answer)
+
+
+def test_a_count_asked_for_is_stated_first_then_quoted(dossier: Dossier) -> None:
+    answer = dossier.ask("How many toll gates did the Port Velden authority count along the quays?")
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("312 [1].") and "312 toll gates" in answer.citations[0].quote, answer.answer
