@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     max_pdf_pages: int = 500
     max_document_chars: int = 2_000_000
     max_csv_rows: int = 200_000
+    max_csv_bytes: int = 1_000_000_000  # a CSV is streamed: max_file_bytes caps articles, read whole
 
     # Answering.
     answerer: Literal["extractive", "llm"] = "extractive"

@@ -1,4 +1,8 @@
-"""Size caps applied while reading, so one oversized file fails alone and early."""
+"""Size caps applied while reading, so one oversized file fails alone and early.
+
+``max_file_bytes`` caps an article, read whole; a procurement CSV is streamed, so a real export of
+hundreds of MB is fine: its own caps, in bytes and rows, are checked as it is read.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +16,7 @@ class IngestLimits:
     max_pdf_pages: int = 500
     max_document_chars: int = 2_000_000
     max_csv_rows: int = 200_000
+    max_csv_bytes: int = 1_000_000_000
 
 
 def human_cap(n_bytes: int) -> str:

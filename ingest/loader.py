@@ -11,7 +11,7 @@ from dossier.core.types import Document
 from dossier.ingest.articles import ARTICLE_EXTENSIONS, load_article
 from dossier.ingest.files import Rejection, find_files, is_supported
 from dossier.ingest.limits import IngestLimits, human_cap, human_size
-from dossier.ingest.procurement import load_records
+from dossier.ingest.procurement import RecordsReader, load_records
 
 _DEFAULT_LIMITS = IngestLimits()
 
@@ -21,13 +21,23 @@ def load_document(path: Path, limits: IngestLimits = _DEFAULT_LIMITS, root: Path
     path = Path(path)
     if not is_supported(path):
         raise RejectedInput(path, f"unsupported file type '{path.suffix or path.name}'")
+    source_path = _source_path(path, root)
+    if is_records_file(path):
+        return load_records(path, limits, source_path)
     data = _read_bytes(path, limits)
     if not data:
         raise RejectedInput(path, "empty file")
-    source_path = _source_path(path, root)
-    if path.suffix.lower() in ARTICLE_EXTENSIONS:
-        return load_article(path, data, limits, source_path)
-    return load_records(path, data, limits, source_path)
+    return load_article(path, data, limits, source_path)
+
+
+def open_records(path: Path, limits: IngestLimits = _DEFAULT_LIMITS, root: Path | None = None) -> RecordsReader:
+    """A procurement CSV as a stream of Record batches (``RecordsReader``), for files of any size."""
+    return RecordsReader(Path(path), limits, _source_path(Path(path), root))
+
+
+def is_records_file(path: Path) -> bool:
+    """Read as procurement records (streamed) rather than as an article (read whole)."""
+    return Path(path).suffix.lower() not in ARTICLE_EXTENSIONS and is_supported(Path(path))
 
 
 def load_documents(
