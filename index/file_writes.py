@@ -19,7 +19,7 @@ from dossier.index.reports import FileOutcome, IngestReport
 from dossier.ingest import RecordsReader, find_near_duplicates, is_records_file, load_document, open_records, shingles
 
 # Records of a streamed CSV written per batch: memory holds one batch, whatever the file's size.
-RECORD_BATCH = 5_000
+RECORD_BATCH = 2_000
 
 
 class FileWrites:

@@ -18,6 +18,10 @@ from dossier.index.records_rows import insert_rows
 from dossier.index.records_table import TABLES_SQL, duckdb_connect
 
 
+# What the stage's DuckDB may buffer: it only appends, and without a cap it would keep every row in memory.
+_MEMORY_LIMIT = "128MB"
+
+
 class RecordsStage:
     def __init__(self, path: Path):
         self.path = path
@@ -25,7 +29,7 @@ class RecordsStage:
 
     def add(self, document_id: str, records: Iterable[Record], passages: Iterable[Passage]) -> None:
         if self._db is None:
-            self._db = duckdb_connect(self.path)
+            self._db = duckdb_connect(self.path, _MEMORY_LIMIT)
             self._db.execute(TABLES_SQL)
         insert_rows(self._db, ((document_id, p.passage_id, p.source, r) for r, p in zip(records, passages)))
 

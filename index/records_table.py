@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS record_terms (passage_id VARCHAR, term VARCHAR);
 _ORDERS = {"amount_desc": "amount DESC NULLS LAST", "amount_asc": "amount ASC NULLS LAST",
            "date_asc": "{date} ASC NULLS LAST", "date_desc": "{date} DESC NULLS LAST"}
 _LOCK_WAIT_S = 10.0
+_WRITER_MEMORY = "256MB"
 
 
 class RecordsTable:
@@ -106,31 +107,42 @@ class RecordsTable:
         with self._connect(create=True) as db:
             if _generation(db) == generation:
                 return False
-            if staged is not None:
-                db.execute(f"ATTACH '{str(staged).replace(chr(39), chr(39) * 2)}' AS staged (READ_ONLY)")
-            db.execute("BEGIN TRANSACTION")
+            # Bounded buffers, so a large import's copy and rebuild spill to disk rather than grow memory with
+            # the table; the setting is the database's, so it is given back for the readers afterwards.
+            db.execute(f"SET memory_limit = '{_WRITER_MEMORY}'")
             try:
-                if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
-                    db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
-                have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
-                gone = sorted(have - registry_documents)
-                if gone:
-                    db.execute("DELETE FROM record_terms WHERE passage_id IN (SELECT passage_id FROM records"
-                               " WHERE list_contains(?, document_id))", [gone])
-                    db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
-                missing = sorted(registry_documents - have)
-                copied = _copy_staged(db, missing) if staged is not None else set()
-                for batch in load([d for d in missing if d not in copied]):
-                    insert_rows(db, batch)
-                rebuild_derived(db)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
-                           [str(generation), SCHEMA_VERSION])
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+                if staged is not None:
+                    db.execute(f"ATTACH '{str(staged).replace(chr(39), chr(39) * 2)}' AS staged (READ_ONLY)")
+                db.execute("BEGIN TRANSACTION")
+                try:
+                    self._bring_up_to(db, generation, registry_documents, load, staged is not None)
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            finally:
+                db.execute("RESET memory_limit")
         self._known_generation = None
         return True
+
+    @staticmethod
+    def _bring_up_to(db: Any, generation: int, registry_documents: set[str],
+                     load: Callable[[list[str]], Iterable[list[tuple[str, str, str, Record]]]], staged: bool) -> None:
+        if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
+            db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
+        have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
+        gone = sorted(have - registry_documents)
+        if gone:
+            db.execute("DELETE FROM record_terms WHERE passage_id IN (SELECT passage_id FROM records"
+                       " WHERE list_contains(?, document_id))", [gone])
+            db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
+        missing = sorted(registry_documents - have)
+        copied = _copy_staged(db, missing) if staged else set()
+        for batch in load([d for d in missing if d not in copied]):
+            insert_rows(db, batch)
+        rebuild_derived(db)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
+                   [str(generation), SCHEMA_VERSION])
 
     # ---- reading --------------------------------------------------------------------------------
     def _cached(self, key: str, compute: Any) -> Any:
@@ -279,10 +291,11 @@ FROM transactions GROUP BY award_key
 """
 
 
-def duckdb_connect(path: Path) -> Any:
+def duckdb_connect(path: Path, memory_limit: str | None = None) -> Any:
+    """``memory_limit`` caps DuckDB's buffers (by default most of the machine's memory, kept while open)."""
     import duckdb
 
-    return duckdb.connect(str(path))
+    return duckdb.connect(str(path), config={"memory_limit": memory_limit} if memory_limit else {})
 
 
 def _copy_staged(db: Any, missing: list[str]) -> set[str]:

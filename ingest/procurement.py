@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,8 @@ def _layout(header: Sequence[str], path: Path) -> _Layout:
 
 
 def _record(row: list[str], line: int, layout: _Layout, path: Path, used_ids: set[str]) -> Record:
-    cells = [cell.strip() for cell in row]
+    # map/filter over C callables: a USAspending row has ~280 cells, typed at thousands of rows a second.
+    cells = list(map(str.strip, row))
     consumed = {layout.amount_index}
     typed: dict[str, str | None] = {}
     for field_name, indexes in layout.candidates.items():
@@ -212,7 +214,9 @@ def _record(row: list[str], line: int, layout: _Layout, path: Path, used_ids: se
         typed[field_name] = cells[index] if index is not None else None
         if index is not None:
             consumed.add(index)
-    extra = {layout.header[i]: cells[i] for i in range(len(cells)) if cells[i] and i not in consumed}
+    extra = dict(filter(itemgetter(1), zip(layout.header, cells)))  # the non-empty cells, by column name
+    for index in consumed:
+        extra.pop(layout.header[index], None)
 
     action_date, precision = None, None
     if typed["action_date"]:
