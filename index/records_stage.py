@@ -19,7 +19,7 @@ from dossier.index.records_table import TABLES_SQL, duckdb_connect
 
 
 # What the stage's DuckDB may buffer: it only appends, and without a cap it would keep every row in memory.
-_MEMORY_LIMIT = "128MB"
+_MEMORY_LIMIT = "16MB"
 
 
 class RecordsStage:
