@@ -18,26 +18,43 @@ from dossier.index.records_rows import insert_rows
 from dossier.index.records_table import TABLES_SQL, duckdb_connect
 
 
-# What the stage's DuckDB may buffer: it only appends, and without a cap it would keep every row in memory.
-_MEMORY_LIMIT = "16MB"
+# What the stage's DuckDB may buffer: it only appends, and without a cap it would keep every row in memory
+# (at 16 MB its checkpoints failed for want of memory).
+_MEMORY_LIMIT = "64MB"
 
 
 class RecordsStage:
     def __init__(self, path: Path):
         self.path = path
         self._db: Any = None
+        self._failed = False  # the stage only saves time: after an error of its own, the table reads the registry
 
     def add(self, document_id: str, records: Iterable[Record], passages: Iterable[Passage]) -> None:
-        if self._db is None:
-            self._db = duckdb_connect(self.path, _MEMORY_LIMIT)
-            self._db.execute(TABLES_SQL)
-        insert_rows(self._db, ((document_id, p.passage_id, p.source, r) for r, p in zip(records, passages)))
+        import duckdb
+
+        if self._failed:
+            return
+        try:
+            if self._db is None:
+                self._db = duckdb_connect(self.path, _MEMORY_LIMIT)
+                self._db.execute(TABLES_SQL)
+            insert_rows(self._db, ((document_id, p.passage_id, p.source, r) for r, p in zip(records, passages)))
+        except duckdb.Error:
+            self.clear()
+            self._failed = True
 
     def discard(self, document_id: str) -> None:
-        if self._db is not None:
+        import duckdb
+
+        if self._db is None:
+            return
+        try:
             self._db.execute("DELETE FROM record_terms WHERE passage_id IN"
                              " (SELECT passage_id FROM records WHERE document_id = ?)", [document_id])
             self._db.execute("DELETE FROM records WHERE document_id = ?", [document_id])
+        except duckdb.Error:
+            self.clear()
+            self._failed = True
 
     def close(self) -> bool:
         """Close the file for the table to read; True when it holds rows."""
@@ -48,6 +65,10 @@ class RecordsStage:
         return True
 
     def clear(self) -> None:
-        self.close()
+        self._failed = False
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 (a failed DuckDB may refuse even to close; the files go all the same)
+            self._db = None
         for path in (self.path, self.path.with_name(self.path.name + ".wal")):
             path.unlink(missing_ok=True)

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS record_terms (passage_id VARCHAR, term VARCHAR);
 _ORDERS = {"amount_desc": "amount DESC NULLS LAST", "amount_asc": "amount ASC NULLS LAST",
            "date_asc": "{date} ASC NULLS LAST", "date_desc": "{date} DESC NULLS LAST"}
 _LOCK_WAIT_S = 10.0
-_WRITER_MEMORY = "64MB"
+_WRITER_MEMORY = "512MB"
 
 
 class RecordsTable:
