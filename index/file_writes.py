@@ -18,6 +18,8 @@ from dossier.index.registry import Registry
 from dossier.index.reports import FileOutcome, IngestReport
 from dossier.ingest import RecordsReader, find_near_duplicates, is_records_file, load_document, open_records, shingles
 
+# A parser bug must not stop the batch: the file is refused, with what went wrong.
+_UNREADABLE = (OSError, UnicodeError, ValueError)
 # Records of a streamed CSV written per batch: memory holds one batch, whatever the file's size.
 RECORD_BATCH = 2_000
 
@@ -31,8 +33,8 @@ class FileWrites:
             source = open_records(path, self.limits) if is_records_file(path) else load_document(path, self.limits)
         except RejectedInput as exc:
             return FileOutcome(key, "rejected", detail=exc.reason)
-        except (OSError, UnicodeError, ValueError) as exc:  # a parser bug must not stop the batch
-            return FileOutcome(key, "rejected", detail=f"could not be read ({type(exc).__name__}: {exc})")
+        except _UNREADABLE as exc:
+            return _unreadable(key, exc)
         document = source.document if isinstance(source, RecordsReader) else source
         try:
             previous = self.registry.document_for_path(key)
@@ -100,6 +102,8 @@ class FileWrites:
             self._stage.discard(document.id)
             if isinstance(exc, RejectedInput):
                 return FileOutcome(key, "rejected", detail=exc.reason)
+            if isinstance(exc, _UNREADABLE):  # rows are parsed as they are written
+                return _unreadable(key, exc)
             raise
         self._delete_vectors(stale)
         repeated = reader.repeated_award_rows
@@ -121,3 +125,7 @@ class FileWrites:
         """A file's earlier version, dropped when the file changed, is no longer a near-duplicate candidate."""
         if document_id and not self.registry.has_document(document_id):
             article_shingles.pop(document_id, None)
+
+
+def _unreadable(key: str, exc: BaseException) -> FileOutcome:
+    return FileOutcome(key, "rejected", detail=f"could not be read ({type(exc).__name__}: {exc})")
