@@ -11,6 +11,7 @@ import pytest
 from awards_csv import write_awards
 
 from dossier.core.records_query import RecordQuery
+from dossier.index.file_writes import RECORD_BATCH
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,12 +28,12 @@ def _plain(state: dict) -> dict:
 
 
 @pytest.mark.parametrize(("damage", "settings", "reason"), [
-    ({"bad": {5_500: {"total_obligated_amount": "1e309"}}}, {},
-     "row 5501, column total_obligated_amount: cannot read amount '1e309'"),
-    ({"bad": {5_500: {"total_obligated_amount": "(1,000"}}}, {},
-     "row 5501, column total_obligated_amount: cannot read amount '(1,000'"),
-    ({"ragged": 5_800}, {}, "row 5801 has 52 fields, header has 57"),
-    ({}, {"max_csv_rows": 5_000}, "has more than 5,000 rows, over the cap of 5,000"),
+    ({"bad": {2_700: {"total_obligated_amount": "1e309"}}}, {},
+     "row 2701, column total_obligated_amount: cannot read amount '1e309'"),
+    ({"bad": {2_700: {"total_obligated_amount": "(1,000"}}}, {},
+     "row 2701, column total_obligated_amount: cannot read amount '(1,000'"),
+    ({"ragged": 2_900}, {}, "row 2901 has 52 fields, header has 57"),
+    ({}, {"max_csv_rows": 2_500}, "has more than 2,500 rows, over the cap of 2,500"),
 ])
 def test_a_file_refused_deep_inside_changes_nothing_already_indexed(tmp_path, make_index, corpus_dir, damage,
                                                                     settings, reason) -> None:
@@ -41,7 +42,8 @@ def test_a_file_refused_deep_inside_changes_nothing_already_indexed(tmp_path, ma
     assert not index.ingest([awards, corpus_dir / "articles" / "ice-zignal-social-media.fr.txt"]).rejected
     before = _plain(_state(index))
 
-    write_awards(awards, 6_000, **damage)  # the same file, now longer and bad far down
+    assert RECORD_BATCH < 2_500  # so each refusal comes after a batch is already in the registry's transaction
+    write_awards(awards, 3_000, **damage)  # the same file, now longer and bad past its first batch
     report = index.ingest([awards])
 
     assert [(o.path, o.status, o.detail) for o in report.outcomes] == [(str(awards.resolve()), "rejected", reason)]
