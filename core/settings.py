@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     max_document_chars: int = 2_000_000
     max_csv_rows: int = 200_000
     max_unpacked_bytes: int = 100_000_000  # what a .docx (a zip) may unpack to
+    max_csv_bytes: int = 1_000_000_000  # a CSV is streamed: max_file_bytes caps articles, read whole
 
     # Answering.
     answerer: Literal["extractive", "llm"] = "extractive"

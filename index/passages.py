@@ -3,6 +3,7 @@ a records file into one passage per record (its readable rendering, what a citat
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 from dossier.core.text import sentences
 from dossier.core.types import Document, Passage, Record
@@ -13,11 +14,7 @@ from dossier.index.embedders import EmbedderSpec
 def build_passages(document: Document, embedder: EmbedderSpec, chunk_tokens: int, fit_records: bool) -> list[Passage]:
     """``fit_records``: records are embedded, so each must fit the embedder's window."""
     if document.kind == "records":
-        return [Passage(passage_id=f"{document.id}-r{i:05d}", document_id=document.id, kind="record",
-                        text=fit_record(record, embedder) if fit_records else record.render(),
-                        source=document.source_name, title=document.title, language="en",
-                        record_id=record.record_id, ordinal=i)
-                for i, record in enumerate(document.records)]
+        return record_passages(document, document.records, 0, embedder, fit_records)
     chunks = chunk_text(document.id, document.text, sentences, embedder.count_tokens, embedder.passage_budget,
                         chunk_tokens)
     return [
@@ -26,6 +23,16 @@ def build_passages(document: Document, embedder: EmbedderSpec, chunk_tokens: int
                 start=c.start, end=c.end, ordinal=c.ordinal)
         for c in chunks
     ]
+
+
+def record_passages(document: Document, records: Iterable[Record], first: int, embedder: EmbedderSpec,
+                    fit_records: bool) -> list[Passage]:
+    """One passage per record, numbered on from ``first`` (a streamed file comes in batches)."""
+    return [Passage(passage_id=f"{document.id}-r{i:05d}", document_id=document.id, kind="record",
+                    text=fit_record(record, embedder) if fit_records else record.render(),
+                    source=document.source_name, title=document.title, language="en",
+                    record_id=record.record_id, ordinal=i)
+            for i, record in enumerate(records, start=first)]
 
 
 def fit_record(record: Record, embedder: EmbedderSpec) -> str:

@@ -73,3 +73,26 @@ def _state_name(record: Record) -> str | None:
         return None
     subdivision = pycountry.subdivisions.get(code=f"US-{code}")
     return subdivision.name.upper() if subdivision else None
+
+
+def insert_rows(db: Any, items: Iterable[tuple[str, str, str, Record]]) -> int:
+    """Append (document id, passage id, file name, record) to a DuckDB connection's ``records`` and
+    ``record_terms`` tables (the records table's, or a writer's stage); returns the number of rows."""
+    import pandas as pd
+
+    rows, terms = [], []
+    for document_id, passage_id, source, record in items:
+        rows.append(table_row(document_id, passage_id, source, record))
+        terms += [(passage_id, t) for t in record_terms(record)]
+    if rows:
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        for column in ("awarded_on", "last_modified", "period_start", "period_end"):
+            frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
+        db.register("incoming_rows", frame)
+        db.execute(f"INSERT INTO records SELECT {', '.join(COLUMNS)} FROM incoming_rows")
+        db.unregister("incoming_rows")
+    if terms:
+        db.register("incoming_terms", pd.DataFrame(terms, columns=["passage_id", "term"]))
+        db.execute("INSERT INTO record_terms SELECT passage_id, term FROM incoming_terms")
+        db.unregister("incoming_terms")
+    return len(rows)

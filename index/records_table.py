@@ -19,7 +19,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,10 @@ from dossier.core.errors import IndexLocked
 from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsResult
 from dossier.core.text import fold
 from dossier.core.types import Record
-from dossier.index.records_rows import COLUMNS, record_terms, table_row
+from dossier.index.records_rows import insert_rows
 
 SCHEMA_VERSION = "4"
-_SCHEMA = """
+TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS records (
     document_id VARCHAR, passage_id VARCHAR, record_id VARCHAR, source VARCHAR, row_number INTEGER,
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS record_terms (passage_id VARCHAR, term VARCHAR);
 _ORDERS = {"amount_desc": "amount DESC NULLS LAST", "amount_asc": "amount ASC NULLS LAST",
            "date_asc": "{date} ASC NULLS LAST", "date_desc": "{date} DESC NULLS LAST"}
 _LOCK_WAIT_S = 10.0
+_WRITER_MEMORY = "512MB"
 
 
 class RecordsTable:
@@ -70,7 +71,7 @@ class RecordsTable:
         deadline = time.monotonic() + _LOCK_WAIT_S
         while True:
             try:
-                db = duckdb.connect(str(self.path))
+                db = duckdb_connect(self.path)
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
@@ -78,7 +79,7 @@ class RecordsTable:
                 time.sleep(0.05)
         try:
             if create:
-                db.execute(_SCHEMA)
+                db.execute(TABLES_SQL)
             yield db
         finally:
             db.close()
@@ -95,57 +96,53 @@ class RecordsTable:
 
     # ---- writing (under the index's writer lock) ---------------------------------------------------
     def sync(self, generation: int, registry_documents: set[str],
-             load: Callable[[list[str]], dict[str, list[tuple[Record, str, str]]]],
-             fresh: dict[str, list[tuple[Record, str, str]]] | None = None) -> bool:
+             load: Callable[[list[str]], Iterable[list[tuple[str, str, str, Record]]]],
+             staged: Path | None = None) -> bool:
         """Bring the table to the registry's state at ``generation``; False when it already was.
 
-        ``registry_documents``: ids of every record document the registry holds. ``load(ids)`` returns
-        {document id: [(record, passage id, source)]} for the documents the table lacks; ``fresh`` holds
-        those a writer has just committed, in memory already (read back only after a crash)."""
-        import pandas as pd
-
+        ``registry_documents``: ids of every record document the registry holds. ``load(ids)`` yields
+        batches of (document id, passage id, file name, record) of the documents the table lacks; ``staged``
+        is a writer's stage (``RecordsStage``) holding the rows of those it has just committed, copied
+        from there in one statement (the registry is read back only after a crash)."""
         with self._connect(create=True) as db:
             if _generation(db) == generation:
                 return False
-            db.execute("BEGIN TRANSACTION")
+            # Bounded buffers, so a large import's copy and rebuild spill to disk rather than grow memory with
+            # the table; the setting is the database's, so it is given back for the readers afterwards.
+            db.execute(f"SET memory_limit = '{_WRITER_MEMORY}'")
             try:
-                if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
-                    db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
-                have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
-                gone = sorted(have - registry_documents)
-                if gone:
-                    db.execute("DELETE FROM record_terms WHERE passage_id IN (SELECT passage_id FROM records"
-                               " WHERE list_contains(?, document_id))", [gone])
-                    db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
-                missing = sorted(registry_documents - have)
-                fresh = fresh or {}
-                unread = [d for d in missing if d not in fresh]
-                incoming = {**fresh, **(load(unread) if unread else {})}
-                rows, terms = [], []
-                for document_id in missing:
-                    for record, passage_id, source in incoming.get(document_id, ()):
-                        rows.append(table_row(document_id, passage_id, source, record))
-                        terms += [(passage_id, t) for t in record_terms(record)]
-                if rows:
-                    frame = pd.DataFrame(rows, columns=COLUMNS)
-                    for column in ("awarded_on", "last_modified", "period_start", "period_end"):
-                        frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
-                    db.register("incoming_rows", frame)
-                    db.execute(f"INSERT INTO records SELECT {', '.join(COLUMNS)} FROM incoming_rows")
-                    db.unregister("incoming_rows")
-                if terms:
-                    db.register("incoming_terms", pd.DataFrame(terms, columns=["passage_id", "term"]))
-                    db.execute("INSERT INTO record_terms SELECT passage_id, term FROM incoming_terms")
-                    db.unregister("incoming_terms")
-                rebuild_derived(db)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
-                           [str(generation), SCHEMA_VERSION])
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+                if staged is not None:
+                    db.execute(f"ATTACH '{str(staged).replace(chr(39), chr(39) * 2)}' AS staged (READ_ONLY)")
+                db.execute("BEGIN TRANSACTION")
+                try:
+                    self._bring_up_to(db, generation, registry_documents, load, staged is not None)
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            finally:
+                db.execute("RESET memory_limit")
         self._known_generation = None
         return True
+
+    @staticmethod
+    def _bring_up_to(db: Any, generation: int, registry_documents: set[str],
+                     load: Callable[[list[str]], Iterable[list[tuple[str, str, str, Record]]]], staged: bool) -> None:
+        if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
+            db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
+        have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
+        gone = sorted(have - registry_documents)
+        if gone:
+            db.execute("DELETE FROM record_terms WHERE passage_id IN (SELECT passage_id FROM records"
+                       " WHERE list_contains(?, document_id))", [gone])
+            db.execute("DELETE FROM records WHERE list_contains(?, document_id)", [gone])
+        missing = sorted(registry_documents - have)
+        copied = _copy_staged(db, missing) if staged else set()
+        for batch in load([d for d in missing if d not in copied]):
+            insert_rows(db, batch)
+        rebuild_derived(db)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?), ('schema', ?)",
+                   [str(generation), SCHEMA_VERSION])
 
     # ---- reading --------------------------------------------------------------------------------
     def _cached(self, key: str, compute: Any) -> Any:
@@ -292,6 +289,25 @@ SELECT award_key AS award, list(record_id ORDER BY awarded_on, row_number) AS re
 FROM transactions GROUP BY award_key
 )
 """
+
+
+def duckdb_connect(path: Path, memory_limit: str | None = None) -> Any:
+    """``memory_limit`` caps DuckDB's buffers (by default most of the machine's memory, kept while open)."""
+    import duckdb
+
+    return duckdb.connect(str(path), config={"memory_limit": memory_limit} if memory_limit else {})
+
+
+def _copy_staged(db: Any, missing: list[str]) -> set[str]:
+    """Copy the staged rows of the ``missing`` documents into the table; returns the ids copied."""
+    copied = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM staged.records"
+                                       " WHERE list_contains(?, document_id)", [missing]).fetchall()}
+    if copied:
+        db.execute("INSERT INTO records SELECT * FROM staged.records WHERE list_contains(?, document_id)",
+                   [sorted(copied)])
+        db.execute("INSERT INTO record_terms SELECT t.passage_id, t.term FROM staged.record_terms t"
+                   " JOIN staged.records r USING (passage_id) WHERE list_contains(?, r.document_id)", [sorted(copied)])
+    return copied
 
 
 def rebuild_derived(db: Any) -> None:

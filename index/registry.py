@@ -128,17 +128,28 @@ class Registry:
              document.language, document.published, document.outlet, document.author, document.url,
              document.text, json.dumps(document.metadata, default=str)),
         )
+        Registry.insert_records(db, document.id, document.records, passages)
+
+    @staticmethod
+    def insert_records(db: sqlite3.Connection, document_id: str, records: Iterable[Record],
+                       passages: list[Passage]) -> None:
+        """Passages, and the records they render (none for an article); a streamed file comes in batches."""
         Registry.insert_passages(db, passages)
         passage_of_record = {p.record_id: p.passage_id for p in passages if p.record_id}
         db.executemany(
             "INSERT INTO records(document_id, record_id, passage_id, recipient, agency, sub_agency, office,"
             " action_date, date_precision, amount, amount_kind, award_key, modification, description,"
             " product_or_service, source_document, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(document.id, r.record_id, passage_of_record[r.record_id], r.recipient, r.agency, r.sub_agency,
+            [(document_id, r.record_id, passage_of_record[r.record_id], r.recipient, r.agency, r.sub_agency,
               r.office, r.action_date, r.date_precision, r.amount, r.amount_kind, r.award_key, r.modification,
               r.description, r.product_or_service, r.source_document, json.dumps(vars(r), default=str))
-             for r in document.records],
+             for r in records],
         )
+
+    @staticmethod
+    def set_metadata(db: sqlite3.Connection, document_id: str, metadata: dict[str, Any]) -> None:
+        """What is known of a streamed file only once it is read (its row count, repeated awards)."""
+        db.execute("UPDATE documents SET metadata = ? WHERE id = ?", (json.dumps(metadata, default=str), document_id))
 
     @staticmethod
     def insert_passages(db: sqlite3.Connection, passages: list[Passage]) -> None:
@@ -233,17 +244,15 @@ class Registry:
     def record_document_ids(self) -> set[str]:
         return {r[0] for r in self.query("SELECT DISTINCT document_id FROM records")}
 
-    def records_of(self, document_ids: list[str]) -> dict[str, list[tuple[Record, str, str]]]:
-        """{document id: [(record, passage id, file name)]} in file order."""
-        found: dict[str, list[tuple[Record, str, str]]] = {}
+    def iter_records(self, document_ids: list[str], batch: int = 5_000) -> Iterator[list[tuple[str, str, str, Record]]]:
+        """(document id, passage id, file name, record) of these documents in file order, a batch at a time."""
         for i in range(0, len(document_ids), 500):
             chunk = document_ids[i : i + 500]
-            rows = self.query(
-                "SELECT r.document_id, r.data, r.passage_id, p.source FROM records r JOIN passages p"
+            cursor = self._connect().execute(
+                "SELECT r.document_id, r.passage_id, p.source, r.data FROM records r JOIN passages p"
                 f" USING (passage_id) WHERE r.document_id IN ({','.join('?' for _ in chunk)}) ORDER BY r.rowid", chunk)
-            for r in rows:
-                found.setdefault(r["document_id"], []).append((_record(json.loads(r["data"])), r["passage_id"], r["source"]))
-        return found
+            while rows := cursor.fetchmany(batch):
+                yield [(r[0], r[1], r[2], _record(json.loads(r[3]))) for r in rows]
 
     def records_by_document(self) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = {}

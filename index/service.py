@@ -14,25 +14,27 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
-from dossier.core.errors import ConfigError, DossierError, IndexLocked, RejectedInput
+from dossier.core.errors import ConfigError, DossierError, IndexLocked
 from dossier.core.types import Document, Passage, Record, ScoredPassage
+from dossier.index.file_writes import FileWrites
 from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.reports import FileOutcome, IngestReport
 from dossier.index.lock import WriterLock
 from dossier.core.records_query import RecordQuery, RecordsResult
+from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
 from dossier.index.registry import DocumentSummary, Registry
 from dossier.index.retrieval import HybridRetriever
 from dossier.index.sentence_vectors import SentenceVectors, unit
-from dossier.ingest import IngestLimits, collect_files, find_near_duplicates, load_document, shingles
+from dossier.ingest import IngestLimits, collect_files, shingles
 
 ProgressCallback = Callable[[int, int, str], None]
 
 
 
-class DossierIndex:
+class DossierIndex(FileWrites):
     def __init__(
         self,
         directory: Path,
@@ -66,7 +68,7 @@ class DossierIndex:
         self._bm25 = None
         self._candidates = 30
         self.records_table = records_table
-        self._fresh_records: dict[str, list[tuple[Record, str, str]]] = {}  # committed this batch, for the table
+        self._stage = RecordsStage(directory / "records.stage.duckdb")  # a streamed CSV's table rows, until synced
         self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
     # ---- reading ------------------------------------------------------------------------------
@@ -206,10 +208,12 @@ class DossierIndex:
         except IndexLocked:
             pass
 
-    def _sync_records(self) -> None:
-        fresh, self._fresh_records = self._fresh_records, {}
+    def _sync_records(self, staged: bool = False) -> None:
+        """``staged``: a writer's own call, which may copy the rows it staged (``RecordsStage``)."""
+        stage = self._stage.path if staged and self._stage.close() else None
         self.records_table.sync(self.registry.generation(), self.registry.record_document_ids(),
-                                self.registry.records_of, fresh)
+                                self.registry.iter_records, stage)
+        self._stage.clear()
 
     # ---- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
@@ -220,6 +224,7 @@ class DossierIndex:
         with self._lock:
             self.check_layout()
             self._sweep_orphan_vectors()
+            self._stage.clear()  # a crashed writer's
             changed = False
             # The stored articles' shingles, read once a batch: each new file is compared with them all
             # (and with the files before it) without re-reading and re-shingling the collection.
@@ -234,65 +239,9 @@ class DossierIndex:
                 self._rebuild_lexical()  # also after a crash left BM25 behind, with nothing new to add
             if changed:
                 self.embed_sentences()
-            self._sync_records()
+            self._sync_records(staged=True)
         report.seconds = time.perf_counter() - started
         return report
-
-    def _ingest_one(self, path: Path, report: IngestReport, article_shingles: dict[str, frozenset]) -> FileOutcome:
-        key = str(path.resolve())
-        try:
-            document = load_document(path, self.limits)
-        except RejectedInput as exc:
-            return FileOutcome(key, "rejected", detail=exc.reason)
-        except (OSError, UnicodeError, ValueError) as exc:  # a parser bug must not stop the batch
-            return FileOutcome(key, "rejected", detail=f"could not be read ({type(exc).__name__}: {exc})")
-        previous = self.registry.document_for_path(key)
-        if previous == document.id:
-            return FileOutcome(key, "unchanged", document.id)
-        if self.registry.has_document(document.id):
-            with self.registry.transaction() as db:
-                Registry.set_name(db, key, document.id)
-                stale = Registry.drop_orphan_documents(db)
-                Registry.bump_generation(db)
-            self._delete_vectors(stale)
-            self._forget_if_gone(previous, article_shingles)
-            others = [n for n in self.registry.names_of(document.id) if n != key]
-            return FileOutcome(key, "duplicate", document.id, detail=f"same text as {', '.join(others)}")
-        if document.kind == "article":
-            for other_id, similarity in find_near_duplicates(document, article_shingles.items()):
-                report.near_duplicates.append((key, other_id, similarity))
-        passages = self.build_passages(document)
-        # Vectors first, registry last: until the registry commits, retrieval ignores the new vectors.
-        self._store_vectors(passages)
-        try:
-            with self.registry.transaction() as db:
-                Registry.insert_document(db, document, passages)
-                Registry.set_name(db, key, document.id)
-                stale = Registry.drop_orphan_documents(db)
-                Registry.set_meta(db, "layout", self.layout)
-                Registry.bump_generation(db)
-        except BaseException:
-            self._delete_vectors([p.passage_id for p in passages])
-            raise
-        self._delete_vectors(stale)
-        self._forget_if_gone(previous, article_shingles)
-        if document.records:
-            by_record = {p.record_id: p.passage_id for p in passages}
-            self._fresh_records[document.id] = [(r, by_record[r.record_id], document.source_name) for r in document.records]
-        if document.kind == "article":
-            article_shingles[document.id] = shingles(document.text)
-        repeated = document.metadata.get("repeated_award_rows") or []
-        detail = (f"rows {', '.join(map(str, repeated[:10]))}{' …' if len(repeated) > 10 else ''} repeat an award key"
-                  " of an earlier row: the award is counted once") if repeated else ""
-        return FileOutcome(
-            key, "updated" if previous else "added", document.id, detail=detail,
-            passages=sum(1 for p in passages if p.kind == "text"), records=len(document.records),
-        )
-
-    def _forget_if_gone(self, document_id: str | None, article_shingles: dict[str, frozenset]) -> None:
-        """A file's earlier version, dropped when the file changed, is no longer a near-duplicate candidate."""
-        if document_id and not self.registry.has_document(document_id):
-            article_shingles.pop(document_id, None)
 
     def build_passages(self, document: Document) -> list[Passage]:
         return build_passages(document, self.embedder, self.chunk_tokens, fit_records=self.embed_records)

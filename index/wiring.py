@@ -79,6 +79,7 @@ def open_index(settings: Settings) -> DossierIndex:
         embed_records=settings.embed_records,
         limits=IngestLimits(max_file_bytes=settings.max_file_bytes, max_pdf_pages=settings.max_pdf_pages,
                             max_document_chars=settings.max_document_chars, max_csv_rows=settings.max_csv_rows,
-                            max_unpacked_bytes=settings.max_unpacked_bytes),
+                            max_unpacked_bytes=settings.max_unpacked_bytes,
+                            max_csv_bytes=settings.max_csv_bytes),
         lock_timeout_s=settings.lock_timeout_s,
     )

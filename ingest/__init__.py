@@ -6,18 +6,22 @@ Everything here is stdlib plus parsing libraries, imported lazily inside the rea
 from dossier.ingest.files import SUPPORTED_EXTENSIONS, Rejection, collect_files
 from dossier.ingest.identity import content_hash, document_id, find_near_duplicates, near_duplicate, shingles
 from dossier.ingest.limits import IngestLimits
-from dossier.ingest.loader import load_document, load_documents
+from dossier.ingest.loader import is_records_file, load_document, load_documents, open_records
+from dossier.ingest.procurement import RecordsReader
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
     "IngestLimits",
+    "RecordsReader",
     "Rejection",
     "collect_files",
     "content_hash",
     "document_id",
     "find_near_duplicates",
+    "is_records_file",
     "load_document",
     "load_documents",
     "near_duplicate",
+    "open_records",
     "shingles",
 ]

@@ -28,19 +28,41 @@ def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
     guess. NUL bytes without a BOM are UTF-16 when they sit at every other byte (text mostly in
     one script, as a Windows export without its BOM), binary data otherwise.
     """
-    encoding = _encoding_from_bom(data) or _utf16_without_bom(data)
-    if encoding is None and b"\x00" in data:
-        raise RejectedInput(path, "looks like binary data, not text")
+    encoding = decode_head(data, path)
     if encoding is not None:
         text = _strict_decode(data, encoding, path)
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _guess_decode(data, path)
+            encoding = guess_encoding(data, path)
+            text = _strict_decode(data, encoding, path)
+    reject_junk(text, path)
+    return text.lstrip("\ufeff"), encoding
+
+
+def decode_head(head: bytes, path: Path | str) -> str | None:
+    """The encoding the first bytes of a file settle (a BOM's, or UTF-16 without one), None when they
+    leave it open; RejectedInput when NUL bytes show binary data."""
+    encoding = _encoding_from_bom(head) or _utf16_without_bom(head)
+    if encoding is None and b"\x00" in head:
+        raise RejectedInput(path, "looks like binary data, not text")
+    return encoding
+
+
+def guess_encoding(sample: bytes, path: Path | str) -> str:
+    """charset_normalizer's best guess for bytes that are not UTF-8."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or best.encoding is None:
+        raise RejectedInput(path, "cannot be decoded as text")
+    return best.encoding
+
+
+def reject_junk(text: str, path: Path | str) -> None:
     if _looks_like_junk(text):
         raise RejectedInput(path, "looks like binary data, not text")
-    return text.lstrip("\ufeff"), encoding
 
 
 def _encoding_from_bom(data: bytes) -> str | None:
@@ -67,20 +89,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _strict_decode(data: bytes, encoding: str, path: Path | str) -> str:
     try:
         return data.decode(encoding)
+    except LookupError:
+        raise RejectedInput(path, "cannot be decoded as text") from None
     except UnicodeDecodeError as exc:
         raise RejectedInput(path, f"cannot be decoded as text (invalid {encoding} at byte {exc.start})") from None
-
-
-def _guess_decode(data: bytes, path: Path | str) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise RejectedInput(path, "cannot be decoded as text")
-    try:
-        return data.decode(best.encoding), best.encoding
-    except (UnicodeDecodeError, LookupError):
-        raise RejectedInput(path, "cannot be decoded as text") from None
 
 
 def _looks_like_junk(text: str) -> bool:

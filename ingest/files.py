@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from dossier.core.errors import RejectedInput
 from dossier.ingest.metadata import SIDECAR_SUFFIX
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv")
@@ -122,6 +124,23 @@ def special_file_kind(info: os.stat_result) -> str | None:
         if test(info.st_mode):
             return kind
     return None
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading, checked on the open file itself: what was screened by name may have
+    changed since. Opened non-blocking, so a FIFO returns at once instead of waiting for a writer."""
+    try:
+        if path.is_dir():
+            raise RejectedInput(path, "is a folder, not a file")
+        handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb")
+        if special := special_file_kind(os.fstat(handle.fileno())):
+            handle.close()
+            raise RejectedInput(path, f"is a {special}, not a regular file")
+        return handle
+    except FileNotFoundError:
+        raise RejectedInput(path, "no such file") from None
+    except OSError as exc:
+        raise RejectedInput(path, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
 
 
 _SPECIAL_KINDS = (

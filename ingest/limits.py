@@ -1,4 +1,8 @@
-"""Size caps applied while reading, so one oversized file fails alone and early."""
+"""Size caps applied while reading, so one oversized file fails alone and early.
+
+``max_file_bytes`` caps an article, read whole; a procurement CSV is streamed, so a real export of
+hundreds of MB is fine: its own caps, in bytes and rows, are checked as it is read.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ class IngestLimits:
     max_unpacked_bytes: int = 100_000_000
     max_zip_entries: int = 1_000
     max_zip_ratio: float = 100.0  # prose XML deflates about 5-20 to 1; a bomb about 1,000 to 1
+    max_csv_bytes: int = 1_000_000_000
 
 
 def human_cap(n_bytes: int) -> str:

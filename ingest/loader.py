@@ -9,9 +9,9 @@ from dossier.core.errors import RejectedInput
 from dossier.core.types import Document
 
 from dossier.ingest.articles import ARTICLE_EXTENSIONS, load_article
-from dossier.ingest.files import Rejection, find_files, is_supported, special_file_kind
+from dossier.ingest.files import Rejection, find_files, is_supported, open_regular_file
 from dossier.ingest.limits import IngestLimits, human_cap, human_size
-from dossier.ingest.procurement import load_records
+from dossier.ingest.procurement import RecordsReader, load_records
 
 _DEFAULT_LIMITS = IngestLimits()
 
@@ -21,13 +21,23 @@ def load_document(path: Path, limits: IngestLimits = _DEFAULT_LIMITS, root: Path
     path = Path(path)
     if not is_supported(path):
         raise RejectedInput(path, f"unsupported file type '{path.suffix or path.name}'")
+    source_path = _source_path(path, root)
+    if is_records_file(path):
+        return load_records(path, limits, source_path)
     data = _read_bytes(path, limits)
     if not data:
         raise RejectedInput(path, "empty file")
-    source_path = _source_path(path, root)
-    if path.suffix.lower() in ARTICLE_EXTENSIONS:
-        return load_article(path, data, limits, source_path)
-    return load_records(path, data, limits, source_path)
+    return load_article(path, data, limits, source_path)
+
+
+def open_records(path: Path, limits: IngestLimits = _DEFAULT_LIMITS, root: Path | None = None) -> RecordsReader:
+    """A procurement CSV as a stream of Record batches (``RecordsReader``), for files of any size."""
+    return RecordsReader(Path(path), limits, _source_path(Path(path), root))
+
+
+def is_records_file(path: Path) -> bool:
+    """Read as procurement records (streamed) rather than as an article (read whole)."""
+    return Path(path).suffix.lower() not in ARTICLE_EXTENSIONS and is_supported(Path(path))
 
 
 def load_documents(
@@ -45,26 +55,14 @@ def load_documents(
 
 
 def _read_bytes(path: Path, limits: IngestLimits) -> bytes:
-    """The file's bytes, checked on the open file itself: what was screened by name may have changed since."""
-    try:
-        if path.is_dir():
-            raise RejectedInput(path, "is a folder, not a file")
-        # Non-blocking, so opening a FIFO returns at once instead of waiting for a writer.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if special := special_file_kind(info):
-                raise RejectedInput(path, f"is a {special}, not a regular file")
-            if info.st_size > limits.max_file_bytes:  # checked before reading: never load a huge file
-                raise RejectedInput(path, f"is {human_size(info.st_size)}, over the {human_cap(limits.max_file_bytes)} cap")
-            data = handle.read(limits.max_file_bytes + 1)  # a file still growing stops at the cap
-        if len(data) > limits.max_file_bytes:
-            raise RejectedInput(path, f"grew past the {human_cap(limits.max_file_bytes)} cap while being read")
-        return data
-    except FileNotFoundError:
-        raise RejectedInput(path, "no such file") from None
-    except OSError as exc:
-        raise RejectedInput(path, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    with open_regular_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limits.max_file_bytes:  # checked before reading: never load a huge file
+            raise RejectedInput(path, f"is {human_size(size)}, over the {human_cap(limits.max_file_bytes)} cap")
+        data = handle.read(limits.max_file_bytes + 1)  # a file still growing stops at the cap
+    if len(data) > limits.max_file_bytes:
+        raise RejectedInput(path, f"grew past the {human_cap(limits.max_file_bytes)} cap while being read")
+    return data
 
 
 def _source_path(path: Path, root: Path | None) -> str:

@@ -7,21 +7,20 @@ total on every row and summing it would count each award once per modification.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
+import dataclasses
 import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from dossier.core.errors import RejectedInput
 from dossier.core.types import AmountKind, Document, Record
 
 from dossier.core.dates import parse_date
-from dossier.ingest.decode import decode_bytes
-from dossier.ingest.identity import content_hash, document_id
+from dossier.ingest.csv_stream import CsvRows, survey_csv
 from dossier.ingest.limits import IngestLimits
 from dossier.ingest.metadata import title_from_filename
 
@@ -61,8 +60,8 @@ _AMOUNT_COLUMNS: tuple[tuple[str, AmountKind | None], ...] = (
     ("obligation", None),
     ("value", None),
 )
-_DELIMITERS = ",;\t|"
-_SNIFF_LINES = 20
+_REPEATS_LISTED = 1_000  # repeated award rows named in the report; past that, only counted
+_LOAD_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -75,108 +74,101 @@ class _Layout:
     amount_kind: AmountKind | None
 
 
-def load_records(path: Path, data: bytes, limits: IngestLimits, source_path: str) -> Document:
-    text, encoding = decode_bytes(data, path)
-    delimiter = _sniff_delimiter(text)
-    rows = _read_rows(text, delimiter, path)
-    first = next(rows, None)
-    if first is None:
-        raise RejectedInput(path, "empty file")
-    _, header_cells = first
-    header_names = _unique_names([name.strip() for name in header_cells])
-    if len(header_names) < 2:
-        raise RejectedInput(path, "wrong delimiter or not a CSV: only one column found")
-    layout = _layout(header_names, path)
+class RecordsReader:
+    """A procurement CSV read as a stream of Record batches; memory holds one batch, not the file.
 
-    records: list[Record] = []
-    table: list[list[str]] = []
-    used_ids: set[str] = set()
-    for line, row in rows:
-        if len(row) != len(header_names):
-            raise RejectedInput(path, f"row {line} has {len(row)} fields, header has {len(header_names)}")
-        if len(table) >= limits.max_csv_rows:
-            cap = f"{limits.max_csv_rows:,}"
-            raise RejectedInput(path, f"has more than {cap} rows, over the cap of {cap}")
-        table.append(row)
-        records.append(_record(row, line, layout, path, used_ids))
-    if not records:
-        raise RejectedInput(path, "has a header but no data rows")
-    repeated = _repeated_award_rows(records, layout)
-
-    # Identity comes from the table itself, not its name, delimiter or encoding.
-    canonical = json.dumps([header_names, table], ensure_ascii=False, separators=(",", ":"))
-    return Document(
-        id=document_id(canonical),
-        content_hash=content_hash(canonical),
-        kind="records",
-        title=title_from_filename(path),
-        source_path=source_path,
-        text="",
-        language="en",
-        records=tuple(records),
-        metadata={
-            "format": "csv",
-            "encoding": encoding,
-            "delimiter": delimiter,
-            "bytes": len(data),
-            "columns": len(header_names),
-            "rows": len(records),
-            "amount_column": header_names[layout.amount_index],
-            "amount_kind": layout.amount_kind or "",
-            **({"repeated_award_rows": repeated} if repeated else {}),
-        },
-    )
-
-
-def _repeated_award_rows(records: list[Record], layout: _Layout) -> list[int]:
-    """Rows of a one-row-per-award file whose award key an earlier row already gave: they are kept, and
-    the records table counts the award once."""
-    if layout.amount_kind == "transaction":
-        return []
-    seen: set[str] = set()
-    repeated = []
-    for record in records:
-        if record.award_key and record.award_key in seen:
-            repeated.append(record.row_number)
-        elif record.award_key:
-            seen.add(record.award_key)
-    return repeated
-
-
-def _sniff_delimiter(text: str) -> str:
-    sample_lines = text[:65_536].splitlines()[:_SNIFF_LINES]
-    header_line = sample_lines[0] if sample_lines else ""
-    try:
-        sniffed = csv.Sniffer().sniff("\n".join(sample_lines), delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        sniffed = None
-    if sniffed and _column_count(header_line, sniffed) > 1:
-        return sniffed
-    # The sniffer gives up on some valid files (e.g. a single data row) and can be misled by
-    # punctuation inside quoted text; the header is the next best witness, since column names
-    # rarely contain a delimiter.
-    return max(_DELIMITERS, key=lambda candidate: _column_count(header_line, candidate))
-
-
-def _column_count(line: str, delimiter: str) -> int:
-    return len(next(csv.reader([line], delimiter=delimiter), []))
-
-
-def _read_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Non-empty rows with the file line each starts on (quoted fields may span lines).
-
-    That line number is ``Record.row_number`` and what rejections cite: the header is line 1, so in
-    a file without multi-line cells it matches the row number a spreadsheet shows.
+    Opening it surveys the file (hash, size cap, encoding) and reads its header, so a file with no usable
+    columns is refused before anything is written. ``document`` names it from the start (its id is the hash
+    of its bytes); ``batches`` then types its rows, checking the row cap as it goes, and ``metadata`` is
+    complete once they are all read. Any bad row raises RejectedInput naming the file, the row and why.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start_line = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield start_line, row
-            start_line = reader.line_num + 1
-    except csv.Error as exc:
-        raise RejectedInput(path, f"malformed CSV near line {reader.line_num}: {exc}") from None
+
+    def __init__(self, path: Path, limits: IngestLimits, source_path: str):
+        self.path = path
+        self.limits = limits
+        self.source_path = source_path
+        self.survey = survey_csv(path, limits)
+        self._rows = CsvRows(path, self.survey)
+        self._row_iter = iter(self._rows)
+        first = next(self._row_iter, None)
+        if first is None:
+            raise RejectedInput(path, "empty file")
+        header = _unique_names([name.strip().lstrip("\ufeff") for name in first[1]])
+        if len(header) < 2:
+            self._rows.close()
+            raise RejectedInput(path, "wrong delimiter or not a CSV: only one column found")
+        try:
+            self.layout = _layout(header, path)
+        except RejectedInput:
+            self._rows.close()
+            raise
+        self.rows_read = 0
+        self.repeated_award_rows: list[int] = []
+        self._repeated_count = 0
+        self._used_ids: set[str] = set()
+        self._seen_awards: set[str] = set()
+
+    @property
+    def document(self) -> Document:
+        """The document without its records (they come in ``batches``), with what is known of it so far."""
+        return Document(id=self.survey.document_id, content_hash=self.survey.content_hash, kind="records",
+                        title=title_from_filename(self.path), source_path=self.source_path, text="",
+                        language="en", metadata=self.metadata)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        header = self.layout.header
+        return {
+            "format": "csv", "encoding": self.survey.encoding, "delimiter": self._rows.delimiter,
+            "bytes": self.survey.size, "columns": len(header), "rows": self.rows_read,
+            "amount_column": header[self.layout.amount_index], "amount_kind": self.layout.amount_kind or "",
+            **({"repeated_award_rows": self.repeated_award_rows} if self.repeated_award_rows else {}),
+            **({"repeated_award_count": self._repeated_count} if self._repeated_count > _REPEATS_LISTED else {}),
+        }
+
+    def batches(self, size: int) -> Iterator[list[Record]]:
+        width = len(self.layout.header)
+        batch: list[Record] = []
+        for line, row in self._row_iter:
+            if len(row) != width:
+                raise RejectedInput(self.path, f"row {line} has {len(row)} fields, header has {width}")
+            if self.rows_read >= self.limits.max_csv_rows:
+                self._rows.close()
+                cap = f"{self.limits.max_csv_rows:,}"
+                raise RejectedInput(self.path, f"has more than {cap} rows, over the cap of {cap}")
+            record = _record(row, line, self.layout, self.path, self._used_ids)
+            self.rows_read += 1
+            self._note_repeat(record)
+            batch.append(record)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        if not self.rows_read:
+            raise RejectedInput(self.path, "has a header but no data rows")
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def _note_repeat(self, record: Record) -> None:
+        """A row of a one-row-per-award file whose award key an earlier row already gave is kept, and the
+        records table counts the award once; the first rows of it are listed for the report."""
+        if self.layout.amount_kind == "transaction" or not record.award_key:
+            return
+        if record.award_key not in self._seen_awards:
+            self._seen_awards.add(record.award_key)
+            return
+        self._repeated_count += 1
+        if len(self.repeated_award_rows) < _REPEATS_LISTED:
+            self.repeated_award_rows.append(record.row_number)
+
+
+def load_records(path: Path, limits: IngestLimits, source_path: str) -> Document:
+    """The whole file as one Document holding every Record: for small files and tests; the index streams."""
+    reader = RecordsReader(path, limits, source_path)
+    records = [record for batch in reader.batches(_LOAD_BATCH) for record in batch]
+    return dataclasses.replace(reader.document, records=tuple(records))
 
 
 def _unique_names(names: list[str]) -> tuple[str, ...]:
@@ -212,7 +204,8 @@ def _layout(header: Sequence[str], path: Path) -> _Layout:
 
 
 def _record(row: list[str], line: int, layout: _Layout, path: Path, used_ids: set[str]) -> Record:
-    cells = [cell.strip() for cell in row]
+    # map/filter over C callables: a USAspending row has ~280 cells, typed at thousands of rows a second.
+    cells = list(map(str.strip, row))
     consumed = {layout.amount_index}
     typed: dict[str, str | None] = {}
     for field_name, indexes in layout.candidates.items():
@@ -221,7 +214,9 @@ def _record(row: list[str], line: int, layout: _Layout, path: Path, used_ids: se
         typed[field_name] = cells[index] if index is not None else None
         if index is not None:
             consumed.add(index)
-    extra = {layout.header[i]: cells[i] for i in range(len(cells)) if cells[i] and i not in consumed}
+    extra = dict(filter(itemgetter(1), zip(layout.header, cells)))  # the non-empty cells, by column name
+    for index in consumed:
+        extra.pop(layout.header[index], None)
 
     action_date, precision = None, None
     if typed["action_date"]:

@@ -185,3 +185,25 @@ def test_a_repeated_award_key_is_kept_and_reported(tmp_path: Path) -> None:
     document = load_document(path, IngestLimits())
     assert len(document.records) == 3
     assert document.metadata["repeated_award_rows"] == [4]  # the header is line 1
+
+
+def test_a_csv_is_streamed_its_encoding_settled_over_all_its_bytes(tmp_path: Path) -> None:
+    """Read in blocks, a Windows-1252 export whose first accented name comes after the first MiB is still
+    read as what it is; its rows come in batches, and its id is the hash of its bytes."""
+    from dossier.ingest import IngestLimits, content_hash, open_records
+
+    path = tmp_path / "late-accent.csv"
+    lines = ["recipient_name,total_obligated_amount"] + [f"TOWN OF PLAIN {n},{n}.50" for n in range(1, 60_001)]
+    lines.append("CITÉ DE MONTRÉAL,99.00")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    assert path.stat().st_size > 1 << 20
+
+    reader = open_records(path, IngestLimits(max_file_bytes=1_000))  # an article's cap does not apply
+    sizes, last = [], None
+    for batch in reader.batches(25_000):
+        sizes.append(len(batch))
+        last = batch[-1]
+    assert sizes == [25_000, 25_000, 10_001]
+    assert (last.recipient, last.amount, last.row_number) == ("CITÉ DE MONTRÉAL", 99.0, 60_002)
+    assert reader.document.id == content_hash(path.read_bytes())[:16]
+    assert reader.metadata["rows"] == 60_001 and reader.metadata["encoding"] != "utf-8"  # a code page that reads É
