@@ -1,7 +1,16 @@
-"""Sign-in under ``--auth``: the throttle's policy on a fake clock."""
+"""Sign-in under ``--auth``: the throttle's policy on a fake clock, and a real server on loopback where a
+client guessing passwords is refused (429, Retry-After) after a few failures while another signs in."""
 from __future__ import annotations
 
+import socket
+import time
+
+import httpx
+import pytest
+
 from dossier.web.login_throttle import LoginThrottle
+
+WRONG_GUESSES = 50
 
 
 class FakeClock:
@@ -67,3 +76,61 @@ def test_the_failure_table_forgets_silent_clients_and_stays_bounded() -> None:
     clock.now += 61
     policy.admit("b")
     assert len(policy) == 1, "clients silent for forget_after are forgotten"
+
+
+@pytest.fixture(scope="module")
+def signed_in_url(served):
+    """The app over the served engine, launched in this process with ``--auth ana:s3cret``."""
+    from dossier.app import build_app
+    from dossier.web.serve import launch
+
+    settings = served.settings.model_copy(update={"auth": "ana:s3cret"})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = build_app(served.dossier)
+    url = launch(demo, settings, port=port, prevent_thread_lock=True)
+    try:
+        yield url.rstrip("/")
+    finally:
+        demo.close()
+
+
+def client_from(address: str) -> httpx.Client:
+    """A client whose connections leave from ``address`` (all of 127.0.0.0/8 is loopback)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=10)
+
+
+def sign_in(client: httpx.Client, url: str, password: str) -> httpx.Response:
+    return client.post(f"{url}/login", data={"username": "ana", "password": password})
+
+
+@pytest.mark.server
+def test_repeated_wrong_passwords_are_refused_while_another_client_signs_in(signed_in_url) -> None:
+    url = signed_in_url
+    with client_from("127.0.0.1") as guesser, client_from("127.0.0.2") as reader:
+        started = time.monotonic()
+        answers, right_password_while_refused = [], None
+        for n in range(WRONG_GUESSES):
+            answers.append(sign_in(guesser, url, f"guess-{n}"))
+            if right_password_while_refused is None and answers[-1].status_code == 429:
+                # Refused even with the right password while it must wait: a guess that landed
+                # during the wait would otherwise tell it the password.
+                right_password_while_refused = sign_in(guesser, url, "s3cret")
+        elapsed = time.monotonic() - started
+        checked = [a for a in answers if a.status_code == 400]  # the password was checked, and wrong
+        refused = [a for a in answers if a.status_code == 429]
+        assert len(checked) + len(refused) == WRONG_GUESSES, {a.status_code for a in answers}
+        # Five free failures, then one check per wait of 1 s, 2 s, 4 s...: a loaded machine may let
+        # a check or two more through, never the 44 an unthrottled server does.
+        assert [a.status_code for a in answers[:7]] == [400] * 6 + [429]
+        assert len(checked) <= 10, f"{len(checked)} of {WRONG_GUESSES} guesses reached the password check"
+        assert all(int(a.headers["retry-after"]) >= 1 for a in refused)
+        assert right_password_while_refused.status_code == 429
+        assert elapsed < 30
+
+        # Another client is not slowed: its first attempt is checked, and the right password works.
+        assert sign_in(reader, url, "wrong").status_code == 400
+        signed_in = sign_in(reader, url, "s3cret")
+        assert signed_in.status_code == 200, signed_in.text
+        assert reader.get(f"{url}/config").status_code == 200  # the cookie it was given opens the app
