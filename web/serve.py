@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from dossier.core.errors import ConfigError
 from dossier.core.settings import Settings, apply_offline_env
 from dossier.core.tempdirs import UPLOADS_TEMP_PREFIX, owned_temp_dir, remove_stale_temp_dirs
+from dossier.web.login_throttle import LoginThrottle, LoginThrottleMiddleware
 from dossier.web.records_view import load_plotting
 from dossier.web.render import CSS, HEAD
 
@@ -56,11 +58,15 @@ def launch(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port
            prevent_thread_lock: bool = False, quiet: bool = True) -> str:
     """Queue and launch with the safe defaults; returns the local URL."""
     demo.queue(max_size=settings.queue_max_size, default_concurrency_limit=settings.concurrency_limit)
+    auth = parse_auth(settings.auth)
+    # Gradio checks passwords as fast as they come; the throttle makes guessing slow (issue #14).
+    throttled = [Middleware(LoginThrottleMiddleware, throttle=LoginThrottle())] if auth else []
     demo.launch(
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
         share=False,
-        auth=parse_auth(settings.auth),
+        auth=auth,
+        app_kwargs={"middleware": throttled},
         auth_message="dossier: sign in" if settings.auth else None,
         max_file_size=settings.max_upload_bytes,
         prevent_thread_lock=prevent_thread_lock,
