@@ -10,7 +10,6 @@ it), ``targets`` (what a sentence states of what is asked) and ``candidates`` (t
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 
 from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights,
@@ -22,7 +21,7 @@ from dossier.answer.entities import anchored_to, is_generic, passage_is_about, r
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import CAUSAL, missing_target_reason, reason_of_another_office, states_quantities
-from dossier.core.quantities import format_amount, quantities
+from dossier.core.quantities import format_amount, quantities, season_years
 from dossier.core.types import ScoredPassage
 from dossier.core.text import fold, sentences
 
@@ -272,13 +271,9 @@ def _sentence_after(span: Span) -> Span | None:
     return None if INSTRUCTION.search(text[start:end]) else Span(span.passage, start, end, span.rank)
 
 
-_SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[–/-]\s*(\d\d)(?!\d)")  # "the 2021–22 season" is 2022 too
-
-
 def _states_only_other_years(text: str, asked: set[int]) -> bool:
     """The sentence dates itself, and never to a year the question asks about: "In 2021, …" for 2022."""
-    stated = {int(q.value) for q in quantities(text) if q.kind == "year"}
-    stated |= {int(m[1][:2] + m[2]) for m in _SEASON.finditer(text)}
+    stated = {int(q.value) for q in quantities(text) if q.kind == "year"} | season_years(text)
     return bool(stated) and not stated & asked
 
 

@@ -13,11 +13,13 @@ import re
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.core.lexical import STOPWORD_SET
-from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value
+from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value, season_years
 from dossier.core.text import NAME, fold
 
+# The closed class of causal connectives and explanation words, in both languages.
 CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
-                    r"reason|raison|motif)", re.IGNORECASE)
+                    r"d[uû]e?s? à|grâce à|suite à|à la suite d|as a result of|thanks to|"
+                    r"reason|raison|motif|expli(?:ca|qu)\w*|explan\w*|explain\w*)", re.IGNORECASE)
 _PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
 _PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
 _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
@@ -135,7 +137,8 @@ def states_quantities(folded_text: str, question: Question) -> bool:
         if q.kind in ("duration", "day"):
             continue  # a day goes with its month, checked below
         if q.kind == "year":
-            if not re.search(rf"(?<!\d){int(q.value)}(?!\d)", folded_text):
+            year = int(q.value)
+            if not re.search(rf"(?<!\d){year}(?!\d)", folded_text) and year not in season_years(folded_text):
                 return False
         elif not any(same_value(q.value, s.value) for s in stated if s.kind in ("money", "count")):
             return False

@@ -224,6 +224,15 @@ def quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+_SEASON = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[–/-]\s*(\d\d)(?![\d-])")
+
+
+def season_years(text: str) -> set[int]:
+    """The second year of each season written across two ("the 2021–22 season", "1999/00"): it is
+    stated as much as the first, which ``quantities`` already reads as a year."""
+    return {int(m[1]) + 1 for m in _SEASON.finditer(text) if int(m[2]) == (int(m[1]) + 1) % 100}
+
+
 def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
     if value != int(value) or not 1 <= value <= 31:
         return False

@@ -279,3 +279,15 @@ def test_a_count_asked_for_is_stated_first_then_quoted(dossier: Dossier) -> None
     answer = dossier.ask("How many toll gates did the Port Velden authority count along the quays?")
     assert not answer.abstained, answer.answer
     assert answer.answer.startswith("312 [1].") and "312 toll gates" in answer.citations[0].quote, answer.answer
+
+
+def test_a_reason_given_by_any_causal_connective_answers_why(dossier: Dossier) -> None:
+    answer = dossier.ask("Why did toll receipts at Port Velden fall in 2020?")
+    assert not answer.abstained, answer.answer
+    assert any("closure of the north quay" in c.quote for c in answer.citations)
+
+
+def test_a_season_spanning_two_years_speaks_of_both(dossier: Dossier) -> None:
+    answer = dossier.ask("How much did ferries pay in berth fees at Port Velden in 2022?")
+    assert not answer.abstained, answer.answer
+    assert numbers_match("1.1 million", answer.answer)

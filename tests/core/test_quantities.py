@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.core.quantities import MONTHS, RATE, format_amount, human_size, quantities
+from dossier.core.quantities import MONTHS, RATE, format_amount, human_size, quantities, season_years
 
 
 @pytest.mark.parametrize(("text", "kind", "value", "currency"), [
@@ -68,3 +68,13 @@ def test_sizes_and_months():
 ])
 def test_a_figure_per_period_is_told_from_a_total(text, is_rate):
     assert bool(RATE.search(text)) is is_rate
+
+
+@pytest.mark.parametrize("text, years", [
+    ("over the 2021–22 season", {2022}),
+    ("the 1999/00 budget", {2000}),
+    ("on 2022-05-10 the office closed", set()),  # an ISO date, not a season
+    ("from 2019-21", set()),  # two years apart: a range, not a season
+])
+def test_a_season_written_across_two_years_states_the_second(text: str, years: set[int]) -> None:
+    assert season_years(text) == years
