@@ -16,8 +16,9 @@ from dossier.core.lexical import STOPWORD_SET
 from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value, season_years
 from dossier.core.text import NAME, fold
 
-# The closed class of causal connectives and explanation words, in both languages.
-CAUSAL = re.compile(r"\b(parce qu|car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
+# The closed class of causal connectives and explanation words, in both languages (French "car" after its
+# comma: the English noun is not one).
+CAUSAL = re.compile(r"\b(parce qu|,\s*car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
                     r"d[uû]e?s? à|grâce à|suite à|à la suite d|as a result of|thanks to|"
                     r"reason|raison|motif|expli(?:ca|qu)\w*|explan\w*|explain\w*)", re.IGNORECASE)
 _PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")

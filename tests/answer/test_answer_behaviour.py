@@ -291,3 +291,8 @@ def test_a_season_spanning_two_years_speaks_of_both(dossier: Dossier) -> None:
     answer = dossier.ask("How much did ferries pay in berth fees at Port Velden in 2022?")
     assert not answer.abstained, answer.answer
     assert numbers_match("1.1 million", answer.answer)
+
+
+def test_the_english_noun_car_is_no_french_because(dossier: Dossier) -> None:
+    answer = dossier.ask("Why does the mayor of Merrow drive to the town hall every morning?")
+    assert answer.abstained and answer.citations == (), answer.answer
