@@ -28,12 +28,12 @@ BARS = {
                      "abstention_recall=0.95"], ["false_refusal_rate=0.05"]),
     "probe": (["hit_at_5=0.90", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
                "abstention_recall=0.90"], ["false_refusal_rate=0.08"]),
-    "probe2": (["hit_at_5=0.95", "fact_recall=0.80", "fact_support=1.0", "citation_validity=1.0",
-                "abstention_recall=0.90"], ["false_refusal_rate=0.12"]),
+    "probe2": (["hit_at_5=0.95", "fact_recall=0.85", "fact_support=1.0", "citation_validity=1.0",
+                "abstention_recall=0.90"], ["false_refusal_rate=0.08"]),
     "probe3": (["hit_at_5=0.90", "fact_recall=0.55", "fact_support=1.0", "citation_validity=1.0",
                 "abstention_recall=0.80"], ["false_refusal_rate=0.30"]),
     # Where the project stands on text it was not written for (README): a floor against regressions.
-    "news": (["hit_at_5=0.95", "fact_recall=0.40", "fact_support=1.0", "citation_validity=1.0",
+    "news": (["hit_at_5=0.95", "fact_recall=0.45", "fact_support=1.0", "citation_validity=1.0",
               "abstention_recall=0.75"], ["false_refusal_rate=0.30"]),
     # Issue #12's bars for record questions (tuned on this set since its first run: README).
     "usaspending": (["hit_at_5=0.95", "fact_recall=0.95", "fact_support=1.0", "citation_validity=1.0",
