@@ -1,8 +1,9 @@
 """The kind of value a "what X" question asks for when no question word says it: "What was Tesla's
 revenue …" asks for an amount, "What was the inflation rate …" for a percentage, "What is the premiere
 date …" for a date. The head noun is typed by the index embedder's similarity to a few prototypes of
-each kind, so nouns never listed anywhere ("turnover", "chiffre d'affaires", "taux de chômage") are
-typed too.
+each kind, so nouns never listed anywhere ("earnings", "launch date", "date de sortie", "interest
+rate") are typed too. It stays cautious: "turnover" or "taux de chômage" fall short of the margin and
+stay untyped.
 
 Only the kinds a sentence's numbers reveal reliably (an amount, a percentage, a date) become targets;
 the others are scored so that a head closer to a place or a person than to an amount stays untyped.
