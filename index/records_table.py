@@ -28,6 +28,7 @@ from dossier.core.errors import IndexLocked
 from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsResult
 from dossier.core.text import fold
 from dossier.core.types import Record
+from dossier.index.records_ids import CitedIds
 from dossier.index.records_rows import insert_rows
 
 SCHEMA_VERSION = "4"
@@ -192,6 +193,9 @@ class RecordsTable:
                                     [list(record_ids)]).fetchall())
         return [Record(**json.loads(found[r])) for r in record_ids if r in found]
 
+    def _cited_ids(self) -> CitedIds:
+        return self._cached("cited_ids", lambda db: CitedIds.read(db, _stamp(db)))
+
     @staticmethod
     def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
         if not query.group_by:
@@ -206,9 +210,10 @@ class RecordsTable:
         where, params = _where(query)
         order = ("coverage DESC, " if query.terms else "") + _ORDERS.get(query.order, _ORDERS["amount_desc"]).format(
             date=query.date_field)
+        if not self.has_awards():  # known for this generation: no catalogue query per question
+            return RecordsResult(0, None, None, ())
+        cited = self._cited_ids()
         with self._connect() as db:
-            if not _has_awards(db):
-                return RecordsResult(0, None, None, ())
             best = None
             total_weight = sum(g.weight for g in query.terms)
             if query.terms:
@@ -239,9 +244,12 @@ class RecordsTable:
                 # The extreme is checked on its own records; the comparison with the others is the SQL's.
                 record_ids = [r for row in top[:1] for r in row[2]]
             else:  # every record that enters the computation, in award order (the same on every run)
-                # As a numpy column: a million ids cross into Python several times faster than as a list.
-                record_ids = db.execute(f"SELECT award_no, unnest(record_ids) AS r FROM ({matched}) ORDER BY award_no, r",
-                                        params).fetchnumpy()["r"].tolist()
+                # Only the matching award numbers cross into Python (integers, as one numpy column); their
+                # ids are taken from the table's ids read once per generation, not made anew per question.
+                award_nos = db.execute(f"SELECT award_no FROM ({matched})", params).fetchnumpy()["award_no"]
+                if cited.stamp != _stamp(db):  # a writer came between: read these ids from the table
+                    cited = CitedIds.read(db, _stamp(db))
+                record_ids = cited.of(award_nos)
             shown = [p for row in top for p in row[1]]
             data = dict(db.execute("SELECT passage_id, data FROM records WHERE passage_id IN (SELECT unnest(?))",
                                    [shown]).fetchall()) if shown else {}
@@ -380,6 +388,12 @@ def _generation(db: Any) -> int:
         return -1
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     return int(meta["generation"]) if meta.get("schema") == SCHEMA_VERSION and "generation" in meta else -1
+
+
+def _stamp(db: Any) -> str | None:
+    """The generation written with the awards table, read without the catalogue (which costs ~10 ms cold)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return row[0] if row else None
 
 
 def _has_awards(db: Any) -> bool:
