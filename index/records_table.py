@@ -358,10 +358,12 @@ def _hits_sql(query: RecordQuery) -> tuple[str, list[Any]]:
     """Each award holding one of the question's word groups, with the summed weight of the groups it holds.
     A group with no stems is a word no award uses: it weighs in the total (``run``), no award holds it."""
     term_rows = [(i, stem) for i, group in enumerate(query.terms) for stem in group.stems] or [(-1, "")]
-    sql = (f"SELECT award_no, sum(weight) AS coverage FROM (SELECT DISTINCT t.award_no, q.grp FROM award_terms t"
-           f" JOIN (VALUES {', '.join('(?, ?)' for _ in term_rows)}) q(grp, term) USING (term))"
-           f" JOIN (VALUES {', '.join('(?, ?)' for _ in query.terms)}) w(grp, weight) USING (grp) GROUP BY award_no")
-    params = [v for row in term_rows for v in row] + [v for i, group in enumerate(query.terms) for v in (i, group.weight)]
+    # One pass grouped by award, each group's weight counted once however many of its stems the award holds:
+    # a common word (230,000 awards hold "detention") made the former DISTINCT over (award, group) ~4x slower.
+    held = " + ".join("max(CASE WHEN q.grp = ? THEN CAST(? AS DOUBLE) ELSE 0.0 END)" for _ in query.terms) or "0.0"
+    sql = (f"SELECT award_no, {held} AS coverage FROM award_terms t"
+           f" JOIN (VALUES {', '.join('(?, ?)' for _ in term_rows)}) q(grp, term) USING (term) GROUP BY award_no")
+    params = [v for i, group in enumerate(query.terms) for v in (i, group.weight)] + [v for row in term_rows for v in row]
     return sql, params
 
 
