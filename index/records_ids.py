@@ -28,10 +28,12 @@ class CitedIds:
 
     def of(self, award_nos: np.ndarray) -> tuple[str, ...]:
         """The ids of these awards, in award order."""
-        rows = np.sort(np.asarray(award_nos, dtype=np.int64)) - 1
+        rows = np.asarray(award_nos, dtype=np.int64) - 1
+        if rows.size > 1 and not (rows[1:] >= rows[:-1]).all():  # DuckDB's scan usually gives them in order
+            rows = np.sort(rows)
         starts, lengths = self._starts[rows], self._ends[rows] - self._starts[rows]
         if lengths.size and (lengths == 1).all():  # award summaries: one record per award
-            return tuple(self._ids[starts].tolist())
+            return tuple(self._ids.take(starts))
         # Each award's run of ids: its start repeated over its length, plus the position within it.
         within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return tuple(self._ids[np.repeat(starts, lengths) + within].tolist())
+        return tuple(self._ids.take(np.repeat(starts, lengths) + within))
