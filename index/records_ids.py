@@ -21,10 +21,10 @@ class CitedIds:
         self._ends = ends.astype(np.int64)
 
     @classmethod
-    def read(cls, db: Any, stamp: str | None) -> CitedIds:
+    def read(cls, db: Any) -> CitedIds:
         counts, ids = db.execute("SELECT list(len(record_ids) ORDER BY award_no),"
                                  " flatten(list(record_ids ORDER BY award_no)) FROM awards").fetchone()
-        return cls(np.array(ids or [], dtype=object), np.cumsum(np.array(counts or [], dtype=np.int64)), stamp)
+        return cls(np.array(ids or [], dtype=object), np.cumsum(np.array(counts or [], dtype=np.int64)), table_stamp(db))
 
     def of(self, award_nos: np.ndarray) -> tuple[str, ...]:
         """The ids of these awards, in award order."""
@@ -37,3 +37,9 @@ class CitedIds:
         # Each award's run of ids: its start repeated over its length, plus the position within it.
         within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         return tuple(self._ids.take(np.repeat(starts, lengths) + within))
+
+
+def table_stamp(db: Any) -> str | None:
+    """The generation written with the awards table, read without the catalogue (which costs ~10 ms cold)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return row[0] if row else None

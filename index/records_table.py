@@ -28,7 +28,7 @@ from dossier.core.errors import IndexLocked
 from dossier.core.records_query import AwardRow, GroupRow, RecordQuery, RecordsResult
 from dossier.core.text import fold
 from dossier.core.types import Record
-from dossier.index.records_ids import CitedIds
+from dossier.index.records_ids import CitedIds, table_stamp
 from dossier.index.records_rows import insert_rows
 
 SCHEMA_VERSION = "4"
@@ -194,16 +194,16 @@ class RecordsTable:
         return [Record(**json.loads(found[r])) for r in record_ids if r in found]
 
     def _cited_ids(self) -> CitedIds:
-        return self._cached("cited_ids", lambda db: CitedIds.read(db, _stamp(db)))
+        return self._cached("cited_ids", CitedIds.read)
 
     @staticmethod
     def _groups(db: Any, query: RecordQuery, matched: str, params: list[Any]) -> list[GroupRow]:
         if not query.group_by:
             return []
-        key = _group_key(query.group_by)
+        key, on = _group_key(query.group_by), _group_on(query.group_by)
         ranking = "count(*) DESC, sum(amount) DESC" if query.aggregate == "count" else "sum(amount) DESC NULLS LAST, count(*) DESC"
         return [GroupRow(k, n, s) for k, n, s in db.execute(
-            f"SELECT {key}, count(*), sum(amount) FROM ({matched}) WHERE {key} IS NOT NULL GROUP BY 1"
+            f"SELECT {key}, count(*), sum(amount) FROM ({matched}) WHERE {on} IS NOT NULL GROUP BY {on}"
             f" ORDER BY {ranking}, 1", params).fetchall()]
 
     def run(self, query: RecordQuery) -> RecordsResult:
@@ -235,8 +235,8 @@ class RecordsTable:
                                                params).fetchone()
             groups = self._groups(db, query, matched, params)
             if groups:  # the leading group's awards come first ("2008: 101 awards" cites 2008's first)
-                leading = str(groups[0].key).replace("'", "''")
-                order = f"({_group_key(query.group_by)} IS NOT DISTINCT FROM '{leading}') DESC, {order}"
+                leading = int(groups[0].key) if query.group_by == "year" else "'" + str(groups[0].key).replace("'", "''") + "'"
+                order = f"({_group_on(query.group_by)} IS NOT DISTINCT FROM {leading}) DESC, {order}"
             top = db.execute(f"SELECT award, passage_ids, record_ids, amount, awarded_on, last_modified, period_start,"
                              f" period_end, potential_value, modifications FROM ({matched}) ORDER BY {order}, award"
                              f" LIMIT ?", [*params, query.limit]).fetchall()
@@ -247,8 +247,8 @@ class RecordsTable:
                 # Only the matching award numbers cross into Python (integers, as one numpy column); their
                 # ids are taken from the table's ids read once per generation, not made anew per question.
                 award_nos = db.execute(f"SELECT award_no FROM ({matched})", params).fetchnumpy()["award_no"]
-                if cited.stamp != _stamp(db):  # a writer came between: read these ids from the table
-                    cited = CitedIds.read(db, _stamp(db))
+                if cited.stamp != table_stamp(db):  # a writer came between: read these ids from the table
+                    cited = CitedIds.read(db)
                 record_ids = cited.of(award_nos)
             shown = [p for row in top for p in row[1]]
             data = dict(db.execute("SELECT passage_id, data FROM records WHERE passage_id IN (SELECT unnest(?))",
@@ -371,6 +371,11 @@ def _group_key(column: str | None) -> str:
     return "CAST(year(awarded_on) AS VARCHAR)" if column == "year" else str(column)
 
 
+def _group_on(column: str | None) -> str:
+    """What to group and compare on: a year as a number (grouping on its text took 4x longer)."""
+    return "year(awarded_on)" if column == "year" else str(column)
+
+
 def _inline(sql: str, params: list[Any]) -> str:
     """The SQL with its parameters written in, for a reader to re-run against records.duckdb."""
     def literal(value: Any) -> str:
@@ -390,12 +395,6 @@ def _generation(db: Any) -> int:
         return -1
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     return int(meta["generation"]) if meta.get("schema") == SCHEMA_VERSION and "generation" in meta else -1
-
-
-def _stamp(db: Any) -> str | None:
-    """The generation written with the awards table, read without the catalogue (which costs ~10 ms cold)."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-    return row[0] if row else None
 
 
 def _has_awards(db: Any) -> bool:
