@@ -22,9 +22,11 @@ class CitedIds:
 
     @classmethod
     def read(cls, db: Any) -> CitedIds:
-        counts, ids = db.execute("SELECT list(len(record_ids) ORDER BY award_no),"
-                                 " flatten(list(record_ids ORDER BY award_no)) FROM awards").fetchone()
-        return cls(np.array(ids or [], dtype=object), np.cumsum(np.array(counts or [], dtype=np.int64)), table_stamp(db))
+        # As numpy columns (a list aggregate of every id held ~3x the memory while it was read).
+        counts = db.execute("SELECT len(record_ids) AS n FROM awards ORDER BY award_no").fetchnumpy()["n"]
+        ids = db.execute("SELECT award_no, generate_subscripts(record_ids, 1) AS i, unnest(record_ids) AS r"
+                         " FROM awards ORDER BY award_no, i").fetchnumpy()["r"]
+        return cls(np.asarray(ids, dtype=object), np.cumsum(np.asarray(counts, dtype=np.int64)), table_stamp(db))
 
     def of(self, award_nos: np.ndarray) -> tuple[str, ...]:
         """The ids of these awards, in award order."""
