@@ -141,17 +141,22 @@ def time_questions(index: Path, repeats: int) -> dict:
 
     dossier = Dossier(load_settings({"index": str(index), "embedder": "minilm"}))
     dossier.ask(QUESTIONS[0])  # first question loads the model and the catalogue
-    timings, answered = [], 0
+    timings, answered, by_question = [], 0, {q: [] for q in QUESTIONS}
+    load_before = os.getloadavg()[0]
     for _ in range(repeats):
         for question in QUESTIONS:
             started = time.perf_counter()
             answer = dossier.ask(question)
-            timings.append((time.perf_counter() - started) * 1000)
+            by_question[question].append((time.perf_counter() - started) * 1000)
+            timings.append(by_question[question][-1])
             answered += not answer.abstained
     timings.sort()
     return {"questions": len(timings), "answered": answered,
             "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1), "max_ms": round(timings[-1], 1)}
+            "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1), "max_ms": round(timings[-1], 1),
+            # Which kinds of question are slow, and how busy the (shared) machine was while they ran.
+            "median_ms_by_question": {q: round(statistics.median(t), 1) for q, t in by_question.items()},
+            "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
 def main() -> None:

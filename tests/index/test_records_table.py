@@ -103,3 +103,24 @@ def test_a_plan_from_outside_names_only_known_columns() -> None:
                 {**good, "order": "amount; DELETE FROM records"}):
         with pytest.raises(ValidationError):
             RecordQuery.from_dict(bad)
+
+
+def test_a_computation_cites_exactly_its_awards_records_in_award_order(tmp_path, make_index) -> None:
+    """The cited ids are picked from ids held per table generation (index.records_ids): awards with several
+    records (a transactions export), a filter that skips awards, and a table that changes between queries."""
+    summaries = SAMPLES / "us-local-gov-ice-award-summaries.csv"
+    index = make_index(tmp_path / "idx")
+    index.ingest([TRANSACTIONS])
+
+    def expected(where: str) -> list[str]:
+        db = duckdb.connect(str(tmp_path / "idx" / "records.duckdb"), read_only=True)
+        lists = db.execute(f"SELECT record_ids FROM awards a {where} ORDER BY award_no").fetchall()
+        db.close()
+        return [r for (ids,) in lists for r in ids]
+
+    positive = index.query_records(RecordQuery(amount_min=0.0, aggregate="total"))
+    assert list(positive.record_ids) == expected("WHERE a.amount > 0") and 0 < positive.matched
+    assert any(row.modifications > 1 for row in positive.rows)
+    index.ingest([summaries])  # a new generation: the held ids follow it
+    everything = index.query_records(RecordQuery(aggregate="count"))
+    assert list(everything.record_ids) == expected("") and len(everything.record_ids) > len(positive.record_ids)
