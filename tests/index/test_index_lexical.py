@@ -64,6 +64,15 @@ def _two_small_articles(folder):
     return folder / "a.txt", folder / "b.txt"
 
 
+def _crashed_after_the_registry_commit(tmp_path, make_index, monkeypatch):
+    """An index whose second article's ingest died between the registry commit and the BM25 save."""
+    first, second = _two_small_articles(tmp_path / "docs")
+    index = make_index(tmp_path / "idx")
+    index.ingest([first])
+    _crash_before_the_bm25_persist(index, [second], monkeypatch)
+    return index, first, second
+
+
 def _persisted_generation(directory):
     from dossier.index.lexical import BM25Store
 
@@ -72,10 +81,7 @@ def _persisted_generation(directory):
 
 def test_re_running_an_ingest_after_a_crash_brings_bm25_to_the_registry_generation(tmp_path, make_index,
                                                                                   monkeypatch):
-    first, second = _two_small_articles(tmp_path / "docs")
-    index = make_index(tmp_path / "idx")
-    index.ingest([first])
-    _crash_before_the_bm25_persist(index, [second], monkeypatch)
+    index, first, second = _crashed_after_the_registry_commit(tmp_path, make_index, monkeypatch)
     assert _persisted_generation(tmp_path / "idx") < index.registry.generation()
 
     rerun = make_index(tmp_path / "idx").ingest([first, second])
@@ -89,10 +95,7 @@ def test_re_running_an_ingest_after_a_crash_brings_bm25_to_the_registry_generati
 
 def test_a_reader_that_finds_bm25_behind_saves_its_rebuild_when_no_writer_is_at_work(tmp_path, make_index,
                                                                                      monkeypatch):
-    first, second = _two_small_articles(tmp_path / "docs")
-    index = make_index(tmp_path / "idx")
-    index.ingest([first])
-    _crash_before_the_bm25_persist(index, [second], monkeypatch)
+    index, first, second = _crashed_after_the_registry_commit(tmp_path, make_index, monkeypatch)
 
     assert make_index(tmp_path / "idx").retrieve("thermal cameras", "thermal cameras", 5)
     assert _persisted_generation(tmp_path / "idx") == index.registry.generation()

@@ -41,13 +41,19 @@ def test_explicit_files_missing_paths_and_unsupported_types(tmp_path: Path, fixt
     assert rejections[1].reason.startswith("unsupported file type '.png'")
 
 
-def test_symlinks_that_leave_the_folder_are_refused(tmp_path: Path, fixtures: Path) -> None:
+def _tree_with_links_out(tmp_path: Path, fixtures: Path) -> Path:
+    """The fixture tree with a file link and a folder link that point outside it."""
     folder = make_tree(tmp_path, fixtures)
     outside = tmp_path / "outside"
     outside.mkdir()
     shutil.copy(fixtures / "wire_copy.txt", outside / "secret.txt")
     (folder / "escape.txt").symlink_to(outside / "secret.txt")
     (folder / "escape_dir").symlink_to(outside, target_is_directory=True)
+    return folder
+
+
+def test_symlinks_that_leave_the_folder_are_refused(tmp_path: Path, fixtures: Path) -> None:
+    folder = _tree_with_links_out(tmp_path, fixtures)
     (folder / "inside.txt").symlink_to(folder / "z.txt")  # stays inside: fine, but z.txt is read once
     (folder / "loop").symlink_to(folder, target_is_directory=True)
 
@@ -114,12 +120,8 @@ def test_a_hard_linked_file_named_alone_is_refused(tmp_path: Path, fixtures: Pat
 
 
 def test_a_symlink_named_on_the_command_line_may_not_leave_its_folder(tmp_path: Path, fixtures: Path) -> None:
-    folder = make_tree(tmp_path, fixtures)
+    folder = _tree_with_links_out(tmp_path, fixtures)
     outside = tmp_path / "outside"
-    outside.mkdir()
-    shutil.copy(fixtures / "wire_copy.txt", outside / "secret.txt")
-    (folder / "escape.txt").symlink_to(outside / "secret.txt")
-    (folder / "escape_dir").symlink_to(outside, target_is_directory=True)
     (folder / "b" / "up.txt").symlink_to(folder / "z.txt")  # leaves b/ for its parent: refused as well
     (folder / "down.txt").symlink_to(folder / "b" / "a.md")  # stays inside its folder: followed
 
