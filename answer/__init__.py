@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Dossier", "RemoteDossier", "ask", "get_dossier", "start_engine"]
+__all__ = ["Dossier", "RemoteDossier", "ask", "get_dossier", "inline_quote", "start_engine"]
 _HOME = {"Dossier": "dossier.answer.service", "ask": "dossier.answer.service", "get_dossier": "dossier.answer.service",
-         "RemoteDossier": "dossier.answer.engine", "start_engine": "dossier.answer.engine"}
+         "RemoteDossier": "dossier.answer.engine", "start_engine": "dossier.answer.engine",
+         "inline_quote": "dossier.answer.compose"}
 
 
 def __getattr__(name: str) -> Any:

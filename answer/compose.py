@@ -44,7 +44,7 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
             lines = [draft.lead]  # an LLM's sentences already cite, renumbered to the evidence order
         else:
             lines = [f"{draft.lead} [{draft.lead_cites}]." if draft.lead else ""]
-        lines += [f"« {_inline(c.quote)} » [{c.n}]" if fr else f"“{_inline(c.quote)}” [{c.n}]" for c in citations]
+        lines += [f"« {inline_quote(c.quote)} » [{c.n}]" if fr else f"“{inline_quote(c.quote)}” [{c.n}]" for c in citations]
         text = "\n".join(line for line in lines if line)
     # Dropped claims stay in Answer.notes for the curious, never in the text a reader takes as the answer.
     notes = [n for n in draft.notes if not n.startswith("dropped unsupported sentence:")]
@@ -57,7 +57,7 @@ def compose(question: Question, draft: Draft, retrieved: list[ScoredPassage]) ->
                   citations=citations, retrieved=items, notes=tuple(draft.notes), query=query)
 
 
-def _inline(quote: str) -> str:
+def inline_quote(quote: str) -> str:
     """A record's "field: value" lines read as one line inside the answer; the citation keeps them exact."""
     return quote.replace("\n", "; ")
 

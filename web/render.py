@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dossier.answer import inline_quote
 from dossier.core.types import Answer, Citation, RetrievedItem
 
 DOCUMENT_COLUMNS = ["id", "title", "files", "kind", "language", "date", "outlet", "passages", "records"]
@@ -106,10 +107,10 @@ def answer_markdown(answer: Answer, link: bool = True) -> str:
 def _quoted_spans(answer: Answer) -> list[tuple[int, int]]:
     """Where the answer text repeats a citation's quote: document text, so an "[n]" inside it was
     written by the document, not placed by the code, and is never a link. The answer writes a quote
-    of several lines on one, joined by "; " (``answer.compose``)."""
+    of several lines on one (``inline_quote``)."""
     spans = []
     for citation in answer.citations:
-        for form in {citation.quote, citation.quote.replace("\n", "; ")}:
+        for form in {citation.quote, inline_quote(citation.quote)}:
             start = answer.answer.find(form) if form else -1
             while start != -1:
                 spans.append((start, start + len(form)))
