@@ -22,7 +22,7 @@ from dossier.core.quantities import human_size
 
 from dossier.ingest.decode import decode_head, guess_encoding, reject_junk
 from dossier.ingest.files import open_regular_file
-from dossier.ingest.identity import ID_LENGTH
+from dossier.ingest.identity import id_of_hash
 from dossier.ingest.limits import IngestLimits, human_cap
 
 _BLOCK = 1 << 20
@@ -41,7 +41,7 @@ class CsvSurvey:
 
     @property
     def document_id(self) -> str:
-        return self.content_hash[:ID_LENGTH]
+        return id_of_hash(self.content_hash)
 
 
 def survey_csv(path: Path, limits: IngestLimits) -> CsvSurvey:

@@ -26,8 +26,13 @@ def content_hash(text_or_bytes: str | bytes) -> str:
 
 
 def document_id(text_or_bytes: str | bytes) -> str:
-    """The first 16 hex digits of the content hash: short enough to read, long enough not to collide."""
-    return content_hash(text_or_bytes)[:ID_LENGTH]
+    return id_of_hash(content_hash(text_or_bytes))
+
+
+def id_of_hash(hex_digest: str) -> str:
+    """A document's id from its content hash (also one computed while streaming): the first 16 hex
+    digits, short enough to read, long enough not to collide."""
+    return hex_digest[:ID_LENGTH]
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
