@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Literal
 
 _SPACE = "[ \u00a0\u202f]"  # thousands separators and the gap before a scale word or currency
+_APOSTROPHE = "['\u2019]"  # the elided "d'" is written with a straight or a typographic apostrophe
 
 _LITERAL = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)"  # 3,750,000 / 12,500.50
@@ -50,7 +51,7 @@ _NUMBER_RE = re.compile(
     rf"(?P<prefix>(?:US)?[$€£]{_SPACE}?)?"
     rf"(?P<literal>{_LITERAL})"
     rf"(?:{_SPACE}?(?P<scale>{_SCALE})(?![^\W\d_]))?"
-    rf"(?P<suffix>{_SPACE}?(?:%|pour{_SPACE}cent|per{_SPACE}?cent|[$€£]|(?:de{_SPACE}|d')?(?:dollars?|euros?)\b|USD|EUR))?"
+    rf"(?P<suffix>{_SPACE}?(?:%|pour{_SPACE}cent|per{_SPACE}?cent|[$€£]|(?:de{_SPACE}|d{_APOSTROPHE})?(?:dollars?|euros?)\b|USD|EUR))?"
 )
 
 _SCALE_EXPONENTS = {
@@ -152,7 +153,7 @@ def _is_french_scale_phrase(scale_word: str, following: str) -> bool:
     if scale_word.casefold() in _FRENCH_SCALES:
         return True
     # "millions" is shared by both languages; "millions de dollars" is French.
-    return scale_word.casefold() == "millions" and re.match(rf"{_SPACE}?(?:de{_SPACE}|d')", following) is not None
+    return scale_word.casefold() == "millions" and re.match(rf"{_SPACE}?(?:de{_SPACE}|d{_APOSTROPHE})", following) is not None
 
 
 def _literal_value(literal: str, *, comma_group_is_decimal: bool) -> Decimal:

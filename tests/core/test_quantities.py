@@ -8,6 +8,7 @@ from dossier.core.quantities import MONTHS, RATE, format_amount, human_size, qua
 
 @pytest.mark.parametrize(("text", "kind", "value", "currency"), [
     ("un budget de 4,2 millions d'euros", "money", 4_200_000, "EUR"),
+    ("une perte de 6 millions d\u2019euros", "money", 6_000_000, "EUR"),  # typographic apostrophe
     ("a £12m settlement", "money", 12_000_000, "GBP"),
     ("a US$2.5 billion program", "money", 2_500_000_000, "USD"),
     ("about 640 000 dollars", "money", 640_000, "USD"),
