@@ -15,6 +15,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
 from dossier.core.errors import ConfigError, DossierError, IndexLocked
+from dossier.core.text import sentences
 from dossier.core.types import Document, Passage, Record, ScoredPassage
 from dossier.index.file_writes import FileWrites
 from dossier.index.passages import build_passages
@@ -26,7 +27,7 @@ from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
 from dossier.index.registry import DocumentSummary, Registry
-from dossier.index.retrieval import HybridRetriever
+from dossier.index.retrieval import SENTENCE_POOL, HybridRetriever, rerank_by_best_sentence
 from dossier.index.sentence_vectors import SentenceVectors, unit
 from dossier.ingest import IngestLimits, collect_files, shingles
 
@@ -150,10 +151,20 @@ class DossierIndex(FileWrites):
             known_ids=lambda: self._passages.keys(),
         )
         hits = retriever.retrieve_hybrid(query, lexical_query)
-        return [
-            ScoredPassage(passage=self._passages[h.node.node_id], score=float(h.score or 0.0), rank=rank)
-            for rank, h in enumerate(hits[:top_k], start=1)
-        ]
+        head = [self._passages[h.node.node_id] for h in hits[:SENTENCE_POOL]]
+        reordered = [(head[i], score) for i, score in rerank_by_best_sentence(self._best_sentence(query, head))]
+        reordered += [(self._passages[h.node.node_id], float(h.score or 0.0)) for h in hits[SENTENCE_POOL:]]
+        return [ScoredPassage(passage=passage, score=score, rank=rank)
+                for rank, (passage, score) in enumerate(reordered[:top_k], start=1)]
+
+    def _best_sentence(self, query: str, passages: list[Passage]) -> list[float | None]:
+        """Each article passage's highest sentence similarity to ``query``; None for a record."""
+        spans = [(p.passage_id, start, end, p.text[start:end]) for p in passages if p.kind == "text"
+                 for start, end in sentences(p.text)]
+        best: dict[str, float] = {}
+        for (passage_id, *_), similarity in zip(spans, self.span_similarities(query, spans) if spans else []):
+            best[passage_id] = max(similarity, best.get(passage_id, -1.0))
+        return [best.get(p.passage_id) for p in passages]
 
     def span_similarities(self, query: str, spans: list[tuple[str, int, int, str]]) -> list[float]:
         """Cosine similarity of ``query`` to each (passage_id, start, end, text) span, with the index's own
