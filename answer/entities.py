@@ -11,7 +11,8 @@ import re
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Span
 from dossier.answer.lexicon import Lexicon
-from dossier.answer.question import Question
+from dossier.answer.question import Question, with_entity_as_words
+from dossier.core.language import is_ordinary_word
 from dossier.core.types import Passage
 from dossier.core.text import fold, sentences
 
@@ -39,6 +40,22 @@ def resolve_entities(question: Question, corpus: CorpusView, lexicon: Lexicon) -
             resolved.append(entity)
     return [e if corpus.known(e, lexicon) else corpus.spelled_in_other_language(e, question.language) or e
             for e in resolved]
+
+
+def names_read_as_words(question: Question, corpus: CorpusView, lexicon: Lexicon) -> Question:
+    """A capitalised word of the question that the corpus knows under no spelling and that is a common word
+    of the question's language ("Sommet", "Péage") is read as a word when documents are written in another
+    language: there it is translated, never found as written. An unknown real name ("Renault", "GDP")
+    stays a name and its absence still refuses the question; so does a phrase ("Babel Street": common
+    words, one name) and the question's opening word, which ``resolve_entities`` judges."""
+    if not any(language != question.language for language in corpus.words_by_language):
+        return question
+    for entity in question.entities:
+        if " " in entity or fold(entity) == question.opening or not is_ordinary_word(entity, question.language):
+            continue
+        if not corpus.known(entity, lexicon) and not corpus.spelled_in_other_language(entity, question.language):
+            question = with_entity_as_words(question, entity, lexicon)
+    return question
 
 
 def head_word(entity: str) -> str | None:
@@ -77,9 +94,12 @@ def names_set_aside(folded_text: str, entity: str, corpus: CorpusView, lexicon: 
 
 def anchored_to(span: Span, entities: list[str], corpus: CorpusView, lexicon: Lexicon) -> bool:
     """The sentence, or one of the two just before it (a short chain of "ce contrat", "l'entreprise"),
-    names what the question is about: an amount in a passage about X is X's amount only if said of X."""
+    names what the question is about: an amount in a passage about X is X's amount only if said of X.
+    A document whose title names X is about X throughout ("Banques belges piratées": every figure in it)."""
     text = span.passage.text
     previous = [(s, e) for s, e in sentences(text) if e <= span.start][-ANCHOR_SENTENCES:]
     window = text[previous[0][0]:span.end] if previous else span.text
     folded = fold(window)
-    return any(mentions_entity(folded, e, corpus, lexicon) for e in entities)
+    title = fold(span.passage.title)
+    return any(mentions_entity(folded, e, corpus, lexicon) or mentions_entity(title, e, corpus, lexicon)
+               for e in entities)

@@ -3,6 +3,7 @@ numbers, content terms with their cross-language equivalents, and whether it ask
 from __future__ import annotations
 
 import re
+import dataclasses
 from dataclasses import dataclass, field
 
 from dossier.answer.lexicon import Lexicon
@@ -194,6 +195,14 @@ def analyse(text: str, lexicon: Lexicon, language: str | None = None) -> Questio
         amount_bounds=tuple(bounds), excluded=excluded, opening=_opening_word(text, entities),
         per_period=RATE.search(text) is not None,
     )
+
+
+def with_entity_as_words(question: Question, entity: str, lexicon: Lexicon) -> Question:
+    """The question with ``entity`` read as ordinary words: no longer a name to find, its words terms to match."""
+    have = {t.word for t in question.terms}
+    added = tuple(t for t in _terms(fold(entity), lexicon, set()) if t.word not in have)
+    return dataclasses.replace(question, entities=tuple(e for e in question.entities if e != entity),
+                               terms=question.terms + added)
 
 
 def _entities(text: str, lexicon: Lexicon) -> list[str]:

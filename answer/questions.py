@@ -11,6 +11,7 @@ from dossier.answer.answer_types import HeadTyper
 from dossier.answer.compose import compose
 from dossier.answer.corpus import CorpusView, SourceMeta
 from dossier.answer.draft import Draft, Span
+from dossier.answer.entities import names_read_as_words
 from dossier.answer.evidence import default_model
 from dossier.answer.extractive import ExtractiveAnswerer
 from dossier.answer.lexicon import Lexicon, default_lexicon
@@ -112,6 +113,7 @@ class QuestionService:
         timings["analyse"] = _ms(started)
         mark = time.perf_counter()
         parsed, scope = self.scoped(parsed, corpus)
+        parsed = names_read_as_words(parsed, corpus, self.lexicon)
         # An index of records alone has no prose to retrieve: its questions go to the records table.
         retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope) if corpus.has_text else []
         timings["retrieve"] = _ms(mark)

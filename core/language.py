@@ -56,3 +56,17 @@ def place_name_equivalents() -> dict[str, frozenset[str]]:
         pairs.setdefault(fold(name), set()).add(fold(other))
         pairs.setdefault(fold(other), set()).add(fold(name))
     return {name: frozenset(names) for name, names in pairs.items()}
+
+
+@lru_cache(maxsize=65536)
+def is_ordinary_word(word: str, language: str) -> bool:
+    """``word`` is a common word of ``language`` in simplemma's dictionary (its lemma lower-case): "sommet",
+    "belgian", but not "Wimbledon" (listed as a proper noun) nor "Febelfin" (not listed). The dictionary
+    of a language loads on first use, about 2 s and 30 MB."""
+    import simplemma
+
+    folded = word.casefold()
+    try:
+        return simplemma.is_known(folded, lang=language) and simplemma.lemmatize(folded, lang=language).islower()
+    except ValueError:  # a language simplemma has no dictionary for
+        return False

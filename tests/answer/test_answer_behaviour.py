@@ -296,3 +296,13 @@ def test_a_season_spanning_two_years_speaks_of_both(dossier: Dossier) -> None:
 def test_the_english_noun_car_is_no_french_because(dossier: Dossier) -> None:
     answer = dossier.ask("Why does the mayor of Merrow drive to the town hall every morning?")
     assert answer.abstained and answer.citations == (), answer.answer
+
+
+def test_a_capitalised_common_word_is_read_as_a_word_when_the_sources_are_in_another_language(
+        dossier: Dossier) -> None:
+    # "Péage" capitalised looks like a name, but it is a common French word: the English source says "toll".
+    answer = dossier.ask("Pourquoi les recettes de Péage ont-elles baissé à Port Velden en 2020 ?")
+    assert not answer.abstained, answer.answer
+    assert any("closure of the north quay" in c.quote for c in answer.citations)
+    unknown = dossier.ask("Combien la Société Kelmor a-t-elle perçu en péages à Port Velden en 2019 ?")
+    assert unknown.abstained and "Kelmor" in unknown.answer  # a real name the sources lack still refuses

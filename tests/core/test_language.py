@@ -20,3 +20,12 @@ def test_country_names_meet_across_languages_from_cldr_data():
     assert "belgique" in places["belgium"] and "belgium" in places["belgique"]
     assert "allemagne" in places["germany"]
     assert "norway" not in places.get("norway", frozenset())  # a name never maps to itself
+
+
+def test_ordinary_words_are_told_from_names_by_the_dictionary() -> None:
+    from dossier.core.language import is_ordinary_word
+
+    assert is_ordinary_word("Sommet", "fr") and is_ordinary_word("Belgian", "en")
+    assert not is_ordinary_word("Wimbledon", "en")  # listed, but as a proper noun
+    assert not is_ordinary_word("Febelfin", "fr") and not is_ordinary_word("GDP", "en")
+    assert not is_ordinary_word("sommet", "xx")  # no dictionary for the language: never ordinary
