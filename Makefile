@@ -43,13 +43,13 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py --out bench/results.json
 	$(PY) bench/serve.py --out bench/results.json
-	$(PY) bench/starter.py --out bench/results.json --skip dossier:rgb
+	$(PY) bench/starter.py --out bench/results.json --skip dossier:rgb --rgb-questions 25
 	$(PY) bench/scaling.py --out bench/results.json --sizes 1000,10000
 	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
 	$(PY) bench/records.py --out bench/records.json
 
 bench-large: $(BENCH_STAMP)
-	$(PY) bench/starter.py --out bench/results.json --sets rgb --systems dossier
+	$(PY) bench/starter.py --out bench/results.json --sets rgb
 	$(PY) bench/scaling.py --out bench/results.json --sizes 1000,10000,100000
 	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
 

