@@ -80,10 +80,12 @@ def scaling_section(scaling: dict, plots: list[str]) -> list[str]:
         server = f"{c['ask_ms']['p50']:.0f} / {c['ask_ms']['p95']:.0f}" if "ask_ms" in c else "—"
         cpu = f"{e['ask_cpu_ms']['p50']:.0f} / {e['ask_cpu_ms']['p95']:.0f}" if "ask_cpu_ms" in e else "—"
         runs = [e, c, p["one_shot_ask"], p["serve"], p["build"]]
+        serve_ready = f"{p['serve']['ready_to_answer_s']:.1f}" if "ready_to_answer_s" in p["serve"] else "timed out"
+        serve_rss = f"{p['serve']['peak_rss_mb']:.0f}" if "peak_rss_mb" in p["serve"] else "—"
         lines.append(f"| {p['build']['passages']:,} | {e['ask_ms']['p50']:.0f} / {e['ask_ms']['p95']:.0f} | {cpu} | {server} |"
                      f" {parts['analyse']:.0f} / {parts['retrieve']:.0f} / {parts['answer']:.0f} |"
                      f" {e['open_to_first_answer_s']:.1f} | {p['one_shot_ask']['seconds']:.1f} |"
-                     f" {p['serve']['ready_to_answer_s']:.1f} | {p['serve']['peak_rss_mb']:.0f} |"
+                     f" {serve_ready} | {serve_rss} |"
                      f" {p['build']['index_mb_per_1k_passages']:.1f} | {_load(runs)} |")
     valid = [p for p in points if "ask_ms" in p["embedded"]]
     lines += ["", "Targets (issue #15, this 2-core machine): "
