@@ -8,7 +8,7 @@ CORPUS ?= ../shared/corpus
 INDEX ?= ./data/index
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
 
-.PHONY: install run test bench eval serve clean browser
+.PHONY: install run test bench bench-large bench-report eval serve clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,28 @@ browser:
 test: install browser
 	$(PY) -m pytest -q -ra
 
-bench: install
+# make bench: ~15 minutes on the 2-core machine; bench-large adds the 100k-passage points and the
+# default embedder on the RGB corpus (~20 minutes of ingest alone), and may run for an hour.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(PIP) install --quiet -e '.[llm,test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) bench/run.py --out bench/results.json
 	$(PY) bench/serve.py --out bench/results.json
+	$(PY) bench/starter.py --out bench/results.json --skip dossier:rgb --rgb-questions 25
+	$(PY) bench/scaling.py --out bench/results.json --sizes 1000,10000
+	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
 	$(PY) bench/records.py --out bench/records.json
+
+bench-large: $(BENCH_STAMP)
+	$(PY) bench/starter.py --out bench/results.json --sets rgb
+	$(PY) bench/scaling.py --out bench/results.json --sizes 1000,10000,100000
+	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
+
+bench-report: $(BENCH_STAMP)
+	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
 
 eval: install
 	$(VENV)/bin/dossier eval --dataset ../shared/eval/dev.jsonl --corpus $(CORPUS)

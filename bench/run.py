@@ -76,7 +76,7 @@ def run_one(name: str, is_default: bool, modes: bool) -> dict:
     from dossier.core.text import fold
     from dossier.index.wiring import open_index
 
-    result: dict = {"embedder": name}
+    result: dict = {"embedder": name, "load_average_1m": [round(os.getloadavg()[0], 2)]}
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
         settings = load_settings({"index": Path(tmp) / "index", "embedder": name}, environ={})
         index = open_index(settings)
@@ -152,6 +152,7 @@ def run_one(name: str, is_default: bool, modes: bool) -> dict:
                 "p95": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
                 "n": len(times),
             }
+    result["load_average_1m"].append(round(os.getloadavg()[0], 2))
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 

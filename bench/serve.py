@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,21 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
 sys.path.insert(0, str(REPO))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
-
-
-def spread(values: list[float]) -> dict[str, float]:
-    return {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "mean": round(statistics.mean(values), 1)}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import first_answer, free_port, load_average, merge_results, percentile, spread  # noqa: E402
 
 
 def main() -> int:
@@ -66,18 +51,12 @@ def main() -> int:
     questions = [json.loads(line)["question"] for line in DEV.read_text().splitlines() if line.strip()]
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
+    load_before = load_average()
     started = time.perf_counter()
     server = subprocess.Popen([*dossier_cli, "serve", "--index", str(index), "--port", str(port)], env=env,
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        client = None
-        while time.perf_counter() - started < 120:
-            try:
-                client = Client(url, verbose=False, ssl_verify=False)
-                client.predict(questions[0], api_name="/chat")
-                break
-            except Exception:
-                time.sleep(0.1)
+        client = first_answer(url, questions[0], started)
         ready_s = round(time.perf_counter() - started, 2)
         round_trips = []
         for i in range(args.rounds):
@@ -121,12 +100,10 @@ def main() -> int:
                                       "answers_not_matching_their_question": mixed_up},
         "concurrent_20_default_clients_ms": {**spread(default[0]),
                                              "answers_not_matching_their_question": default_mixed_up},
+        "load_average_1m": [load_before, load_average()],
         "targets": {"ready_to_answer_s": 5, "chat_round_trip_p50_ms": 150, "concurrent_20_p95_ms": 1000},
     }
-    results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    results["serve"] = serve
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    merge_results(args.out, "serve", serve)
     print(json.dumps(serve, indent=2))
     return 0
 

@@ -70,7 +70,8 @@ def test_llama_index_and_chroma_objects_are_built_in_one_wiring_module() -> None
     places = [p.relative_to(REPO).as_posix() for p in REPO.rglob("*.py")
               if ".venv" not in p.parts and "tests" not in p.parts
               and any(b in p.read_text(encoding="utf-8") for b in builders)]
-    assert places == ["index/wiring.py"], places
+    # bench/starter.py builds the plain llama-index starter recipe, a reference the package never imports (#15).
+    assert sorted(places) == ["bench/starter.py", "index/wiring.py"], places
 
 
 def test_settings_is_the_only_reader_of_the_environment() -> None:
