@@ -15,6 +15,7 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
+from dossier.core import faults
 from dossier.core.errors import ConfigError, DossierError, IndexLocked
 from dossier.core.types import Document, Passage, Record, ScoredPassage
 from dossier.index.file_writes import FileWrites
@@ -139,6 +140,11 @@ class DossierIndex(FileWrites):
     def embedded_passage_ids(self) -> set[str]:
         """The passages that have vectors: the articles', and the records' only when settings embed them."""
         return {p.passage_id for p in self.registry.passages() if p.kind == "text" or self.embed_records}
+
+    def lexical_passage_ids(self) -> set[str]:
+        """The passages BM25 finds, as readers see it now (the reliability harness checks it against the registry)."""
+        self._refresh()
+        return {entry["node_id"] for entry in self._bm25.corpus} if self._bm25 is not None else set()
 
     def passage_count(self) -> int:
         self._refresh()
@@ -328,6 +334,7 @@ class DossierIndex(FileWrites):
         for node, embedding in zip(nodes, embeddings):
             node.embedding = embedding
         if nodes:
+            faults.reached("chroma-write")
             self.vector_store.add(nodes)
 
     def _rebuild_lexical(self) -> None:
