@@ -55,7 +55,7 @@ def run(work: Path, *, short: bool, seed: int) -> dict[str, Any]:
 def _session(client: Any, questions: list[str], deadline: float, out: list[tuple[float, str | None]],
              seed: int) -> None:
     rng = random.Random(seed)
-    while time.monotonic() < deadline:
+    while not out or time.monotonic() < deadline:  # every session asks once at least, however late it starts
         question = rng.choice(questions)
         started = time.perf_counter()
         try:
