@@ -74,7 +74,8 @@ def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
     return {"date": min(r["date"] for r in reports), "short": any(r["short"] for r in reports),
             "seed": reports[0]["seed"], "machine": reports[-1]["machine"], "checks": checks, "figures": figures,
             "promises": verdicts(figures),
-            "parts": [{"date": r["date"], "checks": list(r["checks"]), "machine": r["machine"]} for r in reports]}
+            "parts": [{"date": r["date"], "checks": list(r["checks"]), "short": r["short"], "machine": r["machine"]}
+                      for r in reports]}
 
 
 def verdicts(figures: dict[str, Any]) -> dict[str, str]:
@@ -112,9 +113,11 @@ def markdown(report: dict[str, Any]) -> str:
     for name, (op, bound) in PROMISES.items():
         value = report["figures"].get(name, "—")
         lines.append(f"| `{name}` {op} {bound:g} | {value} | {report['promises'][name]} |")
-    for part in report.get("parts", []):
-        lines.insert(3, f"Run as parts side by side: {', '.join(part['checks'])} from {part['date']}, load average "
-                        f"{' / '.join(map(str, part['machine']['load_average']))} at its end.")
+    parts = [f"- {', '.join(part['checks'])}: {'short' if part.get('short') else 'full'} run from {part['date']},"
+             f" load average {' / '.join(map(str, part['machine']['load_average']))} at its end"
+             for part in report.get("parts", [])]
+    lines[4:4] = (["Run in parts, side by side:", "", *parts, ""] if parts else []) + (
+        [f"**Note.** {report['note']}", ""] if report.get("note") else [])
     lines += ["", "| check | status | seconds |", "|---|---|---|"]
     for name, check in report["checks"].items():
         lines.append(f"| {name} | {check['status']}{': ' + check['error'] if 'error' in check else ''} | {check['seconds']} |")
@@ -131,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (indexes, logs) and print it")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="REPORT_JSON",
                         help="run nothing: merge these reports (parts run side by side) into one in --out")
+    parser.add_argument("--note", help="a sentence on how this run was made, printed at the top of the report")
     args = parser.parse_args(argv)
     if args.merge:
-        return _conclude(merge_reports([json.loads(p.read_text(encoding="utf-8")) for p in args.merge]), args.out)
+        merged = merge_reports([json.loads(p.read_text(encoding="utf-8")) for p in args.merge])
+        return _conclude({**merged, **({"note": args.note} if args.note else {})}, args.out)
     from dossier.core.settings import apply_offline_env
 
     apply_offline_env()
