@@ -8,7 +8,7 @@ CORPUS ?= ../shared/corpus
 INDEX ?= ./data/index
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
 
-.PHONY: install run test bench bench-large bench-report eval serve clean browser
+.PHONY: install run test test-reliability audit bench bench-large bench-report eval serve clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ browser:
 
 test: install browser
 	$(PY) -m pytest -q -ra
+
+# The reliability harness of issue #14, full size (about half an hour on 2 cores): writes
+# reliability/report.json and reliability/REPORT.md. A short version runs inside `make test`.
+test-reliability: install
+	$(PY) -m dossier.reliability.runner --out reliability
+
+# pip-audit over the installed set; the exceptions, each with its reason, are in reliability/audit-exceptions.txt.
+audit: install
+	$(PIP) install --quiet -e '.[audit]'
+	$(VENV)/bin/pip-audit --local --skip-editable --strict --progress-spinner off \
+		$$(grep -v '^#' reliability/audit-exceptions.txt | cut -d' ' -f1 | grep . | sed 's/^/--ignore-vuln /')
 
 # make bench: ~15 minutes on the 2-core machine; bench-large adds the 100k-passage points and the
 # default embedder on the RGB corpus (~20 minutes of ingest alone), and may run for an hour.

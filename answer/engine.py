@@ -254,6 +254,7 @@ def _engine_main() -> int:
         from dossier.answer.service import get_dossier
 
         dossier = get_dossier(config["settings"])
+        dossier.index.hold_for_serving()  # a CLI writer would go unseen by this process's store: refused
         dossier.warm_up()
     except DossierError as exc:
         _report(status, {"error": str(exc), "kind": type(exc).__name__})

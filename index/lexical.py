@@ -10,6 +10,7 @@ from pathlib import Path
 from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
+from dossier.core import faults
 from dossier.core.lexical import STEMMER, STOPWORDS, TOKEN_PATTERN
 
 
@@ -66,6 +67,7 @@ class BM25Store:
         target = self.directory / folder
         shutil.rmtree(target, ignore_errors=True)
         if retriever is not None:
+            faults.reached("bm25-persist")
             # The stemmer is a function, not JSON: persist without it and set it again on load.
             stemmer, retriever.stemmer = retriever.stemmer, None
             try:

@@ -1,6 +1,13 @@
-"""One writer at a time per index; readers never take this lock."""
+"""One writer at a time per index, and one owner of an index served with the embedded store.
+
+Readers never take these locks. Both are ``flock`` locks, released by the kernel when their process
+dies, so a killed writer never blocks the next one; what it leaves is its ``writer.pid`` note, which a
+clean writer removes on the way out. The next writer finding one says so and clears it.
+"""
 from __future__ import annotations
 
+import json
+import logging
 import os
 from pathlib import Path
 
@@ -8,11 +15,15 @@ from filelock import FileLock, Timeout
 
 from dossier.core.errors import IndexLocked
 
+log = logging.getLogger("dossier.index")
+
 
 class WriterLock:
     def __init__(self, path: Path, timeout_s: float):
         self.path = path
+        self.note = path.parent / "writer.pid"
         self._lock = FileLock(str(path), timeout=timeout_s)
+        self.stale_writer: str | None = None  # the pid a dead writer left, when this acquisition found one
 
     def __enter__(self) -> "WriterLock":
         try:
@@ -21,11 +32,75 @@ class WriterLock:
             raise IndexLocked(
                 f"{self.path.parent}: another dossier process is writing to this index; try again when it ends"
             ) from exc
-        try:
-            (self.path.parent / "writer.pid").write_text(str(os.getpid()))
-        except OSError:
-            pass
+        self.stale_writer = None
+        if self._lock.lock_counter == 1:  # the outermost acquisition: the note is ours to check and write
+            self._clear_stale_note()
+            try:
+                self.note.write_text(str(os.getpid()))
+            except OSError:
+                pass
         return self
 
+    def _clear_stale_note(self) -> None:
+        """A note present while we hold the lock was left by a writer that died mid-write (``kill -9``,
+        power loss): say so. What it half-wrote is invisible (the registry commits last) and swept."""
+        try:
+            pid = self.note.read_text().strip()
+        except OSError:
+            return
+        self.stale_writer = pid or "?"
+        log.warning("dossier: %s: the previous writer (pid %s) died before it finished; its lock is cleared"
+                    " and what it left half-written is swept", self.path.parent, self.stale_writer)
+
     def __exit__(self, *exc: object) -> None:
+        if self._lock.lock_counter == 1:
+            try:
+                self.note.unlink()
+            except OSError:
+                pass
         self._lock.release()
+
+
+class ServingOwner:
+    """``dossier serve`` over the embedded Chroma store owns its index for its lifetime: the store's
+    in-memory copy in the serving process would never see another process's vectors. A writer in
+    another process is refused at once, saying how to add files instead."""
+
+    def __init__(self, directory: Path, timeout_s: float):
+        self.directory = directory
+        self.note = directory / "serving.json"
+        self._lock = FileLock(str(directory / "serving.lock"), timeout=timeout_s)
+        self.held = False
+
+    def hold(self) -> None:
+        """Take the index for this serving process (waiting out a writer at work, up to the timeout)."""
+        try:
+            self._lock.acquire()
+        except Timeout as exc:
+            raise IndexLocked(f"{self.directory}: {self._holder()} holds this index; stop it first") from exc
+        self.held = True
+        self.note.write_text(json.dumps({"pid": os.getpid()}))
+
+    def refuse_if_served(self) -> FileLock | None:
+        """For a writer: None when this process serves the index; else the owner lock taken at once (to be
+        released when the write ends, so no server starts mid-write); refused when a server holds it."""
+        if self.held:
+            return None
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise IndexLocked(
+                f"{self.directory} is served by {self._holder()}, which keeps the embedded vector store in"
+                " memory and would not see this write. Add files through it (the chat's Sources tab, or"
+                " gradio_client: predict([handle_file(PATH)], api_name=\"/upload\")), or stop it first. To"
+                f" write from the command line while serving, use a Chroma server: chroma run --path"
+                f" {self.directory / 'chroma'} --port 8000, then --chroma-url http://127.0.0.1:8000 on every"
+                " command, `dossier serve` included."
+            ) from exc
+        return self._lock
+
+    def _holder(self) -> str:
+        try:
+            return f"`dossier serve` (pid {json.loads(self.note.read_text())['pid']})"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"

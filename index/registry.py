@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier.core import faults
 from dossier.core.errors import IndexCorrupt
 from dossier.core.types import Document, Passage, Record
 
@@ -94,6 +95,7 @@ class Registry:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        faults.reached("registry-commit")
         conn.execute("COMMIT")
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import TextNode
 
+from dossier.core import faults
 from dossier.core.errors import ConfigError, DossierError, IndexLocked
 from dossier.core.text import sentences
 from dossier.core.types import Document, Passage, Record, ScoredPassage
@@ -22,7 +24,7 @@ from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.reports import FileOutcome, IngestReport
-from dossier.index.lock import WriterLock
+from dossier.index.lock import ServingOwner, WriterLock
 from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
@@ -50,6 +52,7 @@ class DossierIndex(FileWrites):
         limits: IngestLimits,
         lock_timeout_s: float,
         embed_records: bool = False,
+        shared_store: bool = False,
     ):
         self.directory = directory
         self.registry = registry
@@ -61,6 +64,9 @@ class DossierIndex(FileWrites):
         self.embed_records = embed_records
         self.limits = limits
         self._lock = WriterLock(directory / "write.lock", lock_timeout_s)
+        # A Chroma server (shared_store) is seen alike by every process; the embedded store is not.
+        self.shared_store = shared_store
+        self._owner = ServingOwner(directory, lock_timeout_s)
         self._bm25_store = BM25Store(directory / "bm25")
         self._dense_factory = dense_retriever_factory
         self._state_lock = threading.RLock()
@@ -135,6 +141,11 @@ class DossierIndex(FileWrites):
     def embedded_passage_ids(self) -> set[str]:
         """The passages that have vectors: the articles', and the records' only when settings embed them."""
         return {p.passage_id for p in self.registry.passages() if p.kind == "text" or self.embed_records}
+
+    def lexical_passage_ids(self) -> set[str]:
+        """The passages BM25 finds, as readers see it now (the reliability harness checks it against the registry)."""
+        self._refresh()
+        return {entry["node_id"] for entry in self._bm25.corpus} if self._bm25 is not None else set()
 
     def passage_count(self) -> int:
         self._refresh()
@@ -227,12 +238,29 @@ class DossierIndex(FileWrites):
         self._stage.clear()
 
     # ---- writing ------------------------------------------------------------------------------
+    def hold_for_serving(self) -> None:
+        """Own the index for a long-lived server over the embedded store: writers in other processes are
+        refused at once, with how to add files instead (issue #14, "one index has one owner")."""
+        if not self.shared_store:
+            self._owner.hold()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The writer lock, and no server owning the index (nor starting) while this process writes."""
+        with self._lock:
+            owner = self._owner.refuse_if_served()
+            try:
+                yield
+            finally:
+                if owner is not None:
+                    owner.release()
+
     def ingest(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         files, rejections = collect_files([Path(p) for p in paths])
         report.outcomes += [FileOutcome(r.path, "rejected", detail=r.reason) for r in rejections]
-        with self._lock:
+        with self._writing():
             self.check_layout()
             self._sweep_orphan_vectors()
             self._stage.clear()  # a crashed writer's
@@ -259,7 +287,7 @@ class DossierIndex(FileWrites):
 
     def remove(self, id_or_path: str) -> list[str]:
         """Remove a document (by id, id prefix or file path) and every passage of it; returns removed ids."""
-        with self._lock:
+        with self._writing():
             document_ids = self._resolve(id_or_path)
             stale: list[str] = []
             with self.registry.transaction() as db:
@@ -284,7 +312,7 @@ class DossierIndex(FileWrites):
 
     def reindex(self, on_progress: ProgressCallback | None = None) -> int:
         """Re-chunk and re-embed every stored document into this layout's collection."""
-        with self._lock:
+        with self._writing():
             rows = self.registry.query("SELECT * FROM documents ORDER BY added_at")
             records_by_doc = self.registry.records_by_document()
             all_passages: list[Passage] = []
@@ -317,6 +345,7 @@ class DossierIndex(FileWrites):
         for node, embedding in zip(nodes, embeddings):
             node.embedding = embedding
         if nodes:
+            faults.reached("chroma-write")
             self.vector_store.add(nodes)
 
     def _rebuild_lexical(self) -> None:

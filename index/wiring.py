@@ -82,4 +82,5 @@ def open_index(settings: Settings) -> DossierIndex:
                             max_unpacked_bytes=settings.max_unpacked_bytes,
                             max_csv_bytes=settings.max_csv_bytes),
         lock_timeout_s=settings.lock_timeout_s,
+        shared_store=bool(settings.chroma_url),
     )

@@ -40,6 +40,8 @@ ROOMS = (
          public_only=frozenset({"answer", "ingest"}), denied=STORES | MODELS),
     Room("cli", ("cli.py",), frozenset({"core", "answer", "ingest", "eval", "app"}),
          public_only=frozenset({"answer", "ingest", "eval"}), denied=HEAVY_UI | STORES | MODELS),
+    # The reliability harness attacks every part (kills writers, reads the stores behind the registry's back).
+    Room("reliability", ("reliability",), frozenset({"core", "ingest", "index", "answer", "eval", "web", "app", "cli"})),
 )
 # app.py is the web room's entry module, imported as dossier.app
 MODULE_ROOM = {"app": "web"}

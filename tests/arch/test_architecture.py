@@ -76,7 +76,7 @@ def test_llama_index_and_chroma_objects_are_built_in_one_wiring_module() -> None
 
 def test_settings_is_the_only_reader_of_the_environment() -> None:
     readers = []
-    for room in ("core", "ingest", "index", "answer", "eval"):
+    for room in ("core", "ingest", "index", "answer", "eval", "reliability"):
         for path in (REPO / room).rglob("*.py"):
             if path.name == "settings.py":
                 continue

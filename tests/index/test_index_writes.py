@@ -223,3 +223,27 @@ def test_near_duplicates_within_one_batch_and_never_against_a_replaced_version(t
     (folder / "c.txt").write_text(variant(variant(texts[0])), encoding="utf-8")
     report = index.ingest([folder / "a.txt", folder / "c.txt"])
     assert first_id not in {other for _, other, _ in report.near_duplicates}
+
+
+def test_a_dead_writers_lock_is_reported_and_cleared_by_the_next(tmp_path, articles_dir, make_index, caplog):
+    index = make_index(tmp_path / "idx")
+    first, second = sorted(articles_dir.iterdir())
+    index.ingest([first])
+    assert not (tmp_path / "idx" / "writer.pid").exists()  # a writer that ends cleanly leaves no note
+    (tmp_path / "idx" / "writer.pid").write_text("4242")  # what a writer killed mid-write leaves
+    with caplog.at_level("WARNING", logger="dossier.index"):
+        assert [o.status for o in index.ingest([second]).outcomes] == ["added"]
+    assert "previous writer (pid 4242) died before it finished" in caplog.text
+    assert not (tmp_path / "idx" / "writer.pid").exists()
+
+
+def test_an_index_held_by_a_server_refuses_other_writers_at_once_saying_how(tmp_path, articles_dir, make_index):
+    first, second = sorted(articles_dir.iterdir())
+    server = make_index(tmp_path / "idx")
+    server.hold_for_serving()
+    assert [o.status for o in server.ingest([first]).outcomes] == ["added"]  # the owner itself writes
+    cli = make_index(tmp_path / "idx")
+    for write in (lambda: cli.ingest([second]), lambda: cli.remove(str(first))):
+        with pytest.raises(IndexLocked, match=r"served by `dossier serve` \(pid \d+\).*/upload.*chroma run"):
+            write()
+    assert len(cli.documents()) == 1 and cli.retrieve("Clearview AI", None, 3)  # readers still read
