@@ -21,7 +21,7 @@ from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.reports import FileOutcome, IngestReport
-from dossier.index.lock import WriterLock
+from dossier.index.lock import IndexHold, WriterLock
 from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
@@ -51,6 +51,7 @@ class DossierIndex(FileWrites):
         embed_records: bool = False,
     ):
         self.directory = directory
+        self._hold = IndexHold(directory)  # kept while open: the workspace is not deleted under this process
         self.registry = registry
         self.embedder = embedder
         self.vector_store = vector_store
@@ -108,6 +109,10 @@ class DossierIndex(FileWrites):
                     self._bm25_store.save(bm25, generation)
         except (IndexLocked, OSError):  # a writer at work, or a read-only index: rebuilt again next time
             pass
+
+    def close(self) -> None:
+        """Let go of the index: from now on its workspace may be deleted (this object must not be used)."""
+        self._hold.release()
 
     def warm_up(self) -> None:
         """Load what the first question needs (model weights, BM25, passages) before it arrives."""
