@@ -49,7 +49,9 @@ class IndexHold:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: workspaces are then deleted unguarded
             return
-        fd = os.open(directory / HOLD_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open_lock_file(directory / HOLD_FILE)
+        if fd is None:  # a read-only index never holding the file: it is read, and cannot be deleted by us either
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -75,7 +77,9 @@ def removal_claim(directory: Path, what: str) -> Iterator[None]:
     except ImportError:  # pragma: no cover
         yield
         return
-    fd = os.open(directory / HOLD_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _open_lock_file(directory / HOLD_FILE)
+    if fd is None:
+        raise IndexLocked(f"{what}: cannot take {directory / HOLD_FILE} (a read-only folder?); nothing deleted")
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -86,3 +90,14 @@ def removal_claim(directory: Path, what: str) -> Iterator[None]:
             yield
     finally:
         os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int | None:
+    """The lock file, created if need be; opened read-only in a folder this user cannot write (flock
+    works on either); None when it can be neither created nor opened."""
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            return os.open(path, flags, 0o600)
+        except OSError:
+            continue
+    return None
