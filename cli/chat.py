@@ -124,7 +124,7 @@ def _interactive(session: ChatSession) -> None:
     print(f"dossier chat: {where}, {len(session.dossier.documents())} documents. {HELP}")
     while True:
         try:
-            line = input("> ")
+            line = _prompt("> ")
         except EOFError:
             print()
             return
@@ -133,6 +133,16 @@ def _interactive(session: ChatSession) -> None:
             continue
         if not session.handle(line, interactive=True):
             return
+
+
+def _prompt(prompt: str) -> str:
+    """input() on the terminal's own stream, so that readline's line editing and history work there."""
+    shown = sys.stdout
+    sys.stdout = getattr(shown, "underlying", shown)
+    try:
+        return input(prompt)
+    finally:
+        sys.stdout = shown
 
 
 def _say(message: str, interactive: bool) -> None:

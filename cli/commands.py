@@ -81,8 +81,13 @@ def where(settings: Settings) -> str:
 
 
 def option(settings: Settings) -> str:
-    """The option that names this index again on another command."""
-    return f"--workspace {settings.workspace}" if settings.workspace else f"--index {settings.index}"
+    """The options that name this index again on another command."""
+    from dossier.core.settings import default_data_dir
+
+    if not settings.workspace:
+        return f"--index {settings.index}"
+    elsewhere = f" --data-dir {settings.data_dir}" if settings.data_dir != default_data_dir() else ""
+    return f"--workspace {settings.workspace}{elsewhere}"
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:

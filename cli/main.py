@@ -99,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    names = ["data_dir", "workspace", "index", "chroma_url", "embedder", "embedder_path", "profile", "top_k", "answerer", "llm_backend",
-             "llm_url", "llm_model", "host", "port", "auth"]
+    names = ["data_dir", "workspace", "index", "chroma_url", "embedder", "embedder_path", "profile", "top_k",
+             "answerer", "llm_backend", "llm_url", "llm_model", "host", "port", "auth"]
     return load_settings({n: getattr(args, n) for n in names if getattr(args, n, None) is not None})
 
 
@@ -132,6 +132,11 @@ class _Printable:
 
     def write(self, text: str) -> int:
         return self._stream.write(_CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text))
+
+    @property
+    def underlying(self) -> Any:
+        """The stream itself: input() edits a line (readline) only when it writes its prompt there."""
+        return self._stream
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
