@@ -203,7 +203,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         return name, active_label(dossier, name), [], sources_html(None), [], {}, gr.update(value=None, visible=False)
 
     def switcher():
-        return gr.update(choices=workspace_choices(dossier), value=None)
+        return gr.update(choices=workspace_choices(dossier), value="")  # a page starts on the server's own
 
     def export(turns: list[dict] | None, workspace: str = ""):
         """This session's conversation as Markdown, the file its download button serves (none yet when
