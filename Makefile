@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
-INDEX ?= ./data/index
+# Workspaces live here; the default one's index is ./data/index, where `make run` always indexed.
+DATA ?= ./data
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
 
 .PHONY: install run test test-reliability audit bench bench-large bench-report eval serve clean browser
@@ -23,8 +24,8 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/dossier init --index $(INDEX) --corpus $(CORPUS)
-	$(VENV)/bin/dossier serve --index $(INDEX)
+	$(VENV)/bin/dossier init --data-dir $(DATA) --workspace default --corpus $(CORPUS)
+	$(VENV)/bin/dossier serve --data-dir $(DATA) --workspace default
 
 # Debian's chromium for the browser test (Playwright's own browser download is not available).
 browser:

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Dossier", "RemoteDossier", "ask", "get_dossier", "inline_quote", "start_engine"]
+__all__ = ["Conversation", "Dossier", "RemoteDossier", "Turn", "ask", "conversation_markdown", "create_workspace",
+           "delete_workspace", "get_dossier", "inline_quote", "list_workspaces", "placed_marks", "start_engine",
+           "use_workspace", "write_markdown"]
 _HOME = {"Dossier": "dossier.answer.service", "ask": "dossier.answer.service", "get_dossier": "dossier.answer.service",
          "RemoteDossier": "dossier.answer.engine", "start_engine": "dossier.answer.engine",
-         "inline_quote": "dossier.answer.compose"}
+         "inline_quote": "dossier.answer.compose",
+         "Conversation": "dossier.answer.conversation", "Turn": "dossier.answer.conversation",
+         "conversation_markdown": "dossier.answer.export", "placed_marks": "dossier.answer.export",
+         "write_markdown": "dossier.answer.export",
+         **{name: "dossier.answer.workspaces" for name in ("list_workspaces", "create_workspace", "use_workspace",
+                                                           "delete_workspace")}}
 
 
 def __getattr__(name: str) -> Any:

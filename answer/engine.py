@@ -16,6 +16,7 @@ what crosses the socket is the project's own records (Answer, IngestReport, Reco
 from __future__ import annotations
 
 import atexit
+import copy
 import json
 import os
 import pickle
@@ -36,6 +37,7 @@ from dossier.core.settings import Settings, helper_process_env
 from dossier.core.tempdirs import ENGINE_TEMP_PREFIX, owned_temp_dir
 
 EXPOSED = ("ask", "add", "progress", "remove", "documents", "records", "plan_records", "describe")
+# Every call but ``progress`` takes ``workspace``: a browser session's own investigation (None: the server's).
 PROGRESS_POLL_S = 0.2
 
 
@@ -48,15 +50,15 @@ class EngineService:
         self._lock = threading.Lock()
 
     def ask(self, question: str, top_k: int | None = None, lang: str | None = None,
-            answerer: str | None = None) -> Any:
-        return self.dossier.ask(question, top_k=top_k, lang=lang, answerer=answerer)
+            answerer: str | None = None, workspace: str | None = None) -> Any:
+        return self.dossier.in_workspace(workspace).ask(question, top_k=top_k, lang=lang, answerer=answerer)
 
-    def add(self, paths: list[str], job: str | None = None) -> Any:
+    def add(self, paths: list[str], job: str | None = None, workspace: str | None = None) -> Any:
         def note(done: int, total: int, path: str) -> None:
             with self._lock:
                 self._steps.setdefault(job, []).append((done, total, str(path)))
 
-        return self.dossier.add(paths, on_progress=note if job else None)
+        return self.dossier.in_workspace(workspace).add(paths, on_progress=note if job else None)
 
     def progress(self, job: str, since: int = 0, final: bool = False) -> list[tuple[int, int, str]]:
         """The progress steps of an ingest job after the first ``since``; ``final`` forgets the job."""
@@ -64,20 +66,20 @@ class EngineService:
             steps = self._steps.pop(job, []) if final else self._steps.get(job, [])
             return steps[since:]
 
-    def remove(self, id_or_path: str) -> list[str]:
-        return self.dossier.remove(id_or_path)
+    def remove(self, id_or_path: str, workspace: str | None = None) -> list[str]:
+        return self.dossier.in_workspace(workspace).remove(id_or_path)
 
-    def documents(self) -> list[Any]:
-        return self.dossier.documents()
+    def documents(self, workspace: str | None = None) -> list[Any]:
+        return self.dossier.in_workspace(workspace).documents()
 
-    def records(self) -> list[Any]:
-        return self.dossier.records()
+    def records(self, workspace: str | None = None) -> list[Any]:
+        return self.dossier.in_workspace(workspace).records()
 
-    def plan_records(self, plan: dict[str, Any]) -> tuple[list[Any], int]:
-        return self.dossier.plan_records(plan)
+    def plan_records(self, plan: dict[str, Any], workspace: str | None = None) -> tuple[list[Any], int]:
+        return self.dossier.in_workspace(workspace).plan_records(plan)
 
-    def describe(self) -> dict[str, Any]:
-        return self.dossier.describe()
+    def describe(self, workspace: str | None = None) -> dict[str, Any]:
+        return self.dossier.in_workspace(workspace).describe()
 
 
 class _ServerManager(BaseManager):
@@ -105,6 +107,8 @@ class RemoteDossier:
         self._ready_lock = threading.Lock()
         self._failure: DossierError | None = None
         self._proxy: Any = None
+        self._root = self  # a workspace's view (``in_workspace``) shares the engine, its proxy and state
+        self._workspace: str | None = None
 
     # -- start-up ---------------------------------------------------------------------------------
     def wait_ready(self, timeout_s: float = 300.0) -> None:
@@ -127,10 +131,27 @@ class RemoteDossier:
 
     warm_up = wait_ready  # the app warms a Dossier up before serving; the engine did it at start
 
+    def in_workspace(self, name: str | None) -> "RemoteDossier":
+        """This engine answering from workspace ``name`` (None or "": the server's own)."""
+        if not name or name == self._root.settings.workspace:
+            return self._root
+        from dossier.core.settings import for_workspace
+
+        view = copy.copy(self._root)
+        view.settings, view._workspace = for_workspace(self._root.settings, name), name
+        return view
+
+    def workspaces(self) -> list[Any]:
+        from dossier.answer.workspaces import list_workspaces
+
+        return list_workspaces(self.settings)
+
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        self.wait_ready()
+        self._root.wait_ready()
+        if method != "progress":
+            kwargs["workspace"] = self._workspace
         try:
-            return getattr(self._proxy, method)(*args, **kwargs)
+            return getattr(self._root._proxy, method)(*args, **kwargs)
         except (EOFError, ConnectionError) as exc:
             if self._process.poll() is None:
                 raise  # raised by the engine's own work, not by a lost connection

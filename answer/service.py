@@ -10,7 +10,7 @@ from typing import Any
 
 from dossier.answer.library import Library
 from dossier.answer.questions import QuestionService
-from dossier.core.settings import Settings, load_settings
+from dossier.core.settings import Settings, for_workspace, load_settings
 from dossier.core.types import Answer
 
 
@@ -32,6 +32,18 @@ class Dossier:
     @settings.setter
     def settings(self, settings: Settings) -> None:
         self._settings = self.questions.settings = self.library.settings = settings
+
+    def in_workspace(self, name: str | None) -> "Dossier":
+        """The Dossier of workspace ``name`` (None or "": this one), with the settings this one was given
+        on the command line or in the environment over that workspace's own."""
+        if not name or name == self.settings.workspace:
+            return self
+        return get_dossier(for_workspace(self.settings, name))
+
+    def workspaces(self) -> list[Any]:
+        from dossier.answer.workspaces import list_workspaces
+
+        return list_workspaces(self.settings)
 
     def ask(self, question: str, top_k: int | None = None, lang: str | None = None,
             answerer: str | None = None) -> Answer:
@@ -57,6 +69,13 @@ class Dossier:
 
     def describe(self) -> dict[str, Any]:
         return self.library.describe()
+
+    def close(self) -> None:
+        """Let go of the index (its workspace may then be deleted); ``get_dossier`` opens it afresh."""
+        with _DOSSIERS_LOCK:
+            for key in [k for k, d in _DOSSIERS.items() if d is self]:
+                del _DOSSIERS[key]
+        self.index.close()
 
     def warm_up(self) -> None:
         self.index.warm_up()

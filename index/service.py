@@ -24,7 +24,7 @@ from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.reports import FileOutcome, IngestReport
-from dossier.index.lock import ServingOwner, WriterLock
+from dossier.index.lock import IndexHold, ServingOwner, WriterLock
 from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
@@ -55,6 +55,7 @@ class DossierIndex(FileWrites):
         shared_store: bool = False,
     ):
         self.directory = directory
+        self._hold = IndexHold(directory)  # kept while open: the workspace is not deleted under this process
         self.registry = registry
         self.embedder = embedder
         self.vector_store = vector_store
@@ -115,6 +116,10 @@ class DossierIndex(FileWrites):
                     self._bm25_store.save(bm25, generation)
         except (IndexLocked, OSError):  # a writer at work, or a read-only index: rebuilt again next time
             pass
+
+    def close(self) -> None:
+        """Let go of the index: from now on its workspace may be deleted (this object must not be used)."""
+        self._hold.release()
 
     def warm_up(self) -> None:
         """Load what the first question needs (model weights, BM25, passages) before it arrives."""

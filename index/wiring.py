@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,6 +41,10 @@ def chroma_client(settings: Settings, directory: Path):
     return chromadb.PersistentClient(path=str(directory / "chroma"), settings=chroma_settings)
 
 
+# One embedder (its weights loaded once) for every index a process opens: a server's workspaces share it.
+shared_embedder = lru_cache(maxsize=4)(build_embedder)
+
+
 def open_index(settings: Settings) -> DossierIndex:
     """Build the index service: registry, embedder, Chroma collection, vector store, dense retriever."""
     apply_offline_env()
@@ -51,7 +56,7 @@ def open_index(settings: Settings) -> DossierIndex:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"{directory}: cannot create the index directory ({exc.strerror})") from exc
-    embedder = build_embedder(settings.embedder, settings.embedder_path)
+    embedder = shared_embedder(settings.embedder, settings.embedder_path)
     layout = collection_name(embedder.identity, settings.chunk_tokens)
     client = chroma_client(settings, directory)
     # embedding_function=None: we always pass our own vectors (Chroma's default would download ONNX).

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dossier.answer import inline_quote
+from dossier.answer import placed_marks
 from dossier.core.types import Answer, Citation, RetrievedItem
 
 DOCUMENT_COLUMNS = ["id", "title", "files", "kind", "language", "date", "outlet", "passages", "records"]
@@ -84,16 +84,15 @@ _CITE_MARK = re.compile(r"\[(\d+)\]")
 
 
 def answer_markdown(answer: Answer, link: bool = True) -> str:
-    """The answer text for the Chatbot: HTML- and Markdown-escaped, with [n] linked to source card n."""
-    numbers = {c.n for c in answer.citations}
-    quoted = _quoted_spans(answer)
+    """The answer text for the Chatbot: HTML- and Markdown-escaped, with [n] linked to source card n
+    (only the [n] the answerer placed: one a quoted document wrote stays text)."""
+    placed = {start for start, _, _ in placed_marks(answer)}
     pieces: list[str] = []
     last = 0
     for match in _CITE_MARK.finditer(answer.answer):
         pieces.append(md_escape(answer.answer[last:match.start()]))
         n = int(match.group(1))
-        built = not any(start <= match.start() < end for start, end in quoted)
-        pieces.append(f"[\\[{n}\\]](#cite-{n})" if link and built and n in numbers else f"\\[{n}\\]")
+        pieces.append(f"[\\[{n}\\]](#cite-{n})" if link and match.start() in placed else f"\\[{n}\\]")
         last = match.end()
     pieces.append(md_escape(answer.answer[last:]))
     text = "".join(pieces)
@@ -102,20 +101,6 @@ def answer_markdown(answer: Answer, link: bool = True) -> str:
                  if answer.language == "fr" else
                  "\n\n*No source supports an answer: the nearest passages considered are listed on the right.*")
     return text
-
-
-def _quoted_spans(answer: Answer) -> list[tuple[int, int]]:
-    """Where the answer text repeats a citation's quote: document text, so an "[n]" inside it was
-    written by the document, not placed by the code, and is never a link. The answer writes a quote
-    of several lines on one (``inline_quote``)."""
-    spans = []
-    for citation in answer.citations:
-        for form in {citation.quote, inline_quote(citation.quote)}:
-            start = answer.answer.find(form) if form else -1
-            while start != -1:
-                spans.append((start, start + len(form)))
-                start = answer.answer.find(form, start + 1)
-    return spans
 
 
 def md_escape(text: str) -> str:

@@ -76,7 +76,7 @@ def launch(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port
         mcp_server=False,
         run_history=False,  # its page can send runs to a remote bucket; answers stay on this machine
         enable_monitoring=False,
-        blocked_paths=[str(Path(settings.index).expanduser().resolve())],
+        blocked_paths=[str(Path(p).expanduser().resolve()) for p in (settings.index, settings.data_dir)],
         css=CSS,
         head=HEAD,
         theme=gr.themes.Soft(primary_hue="orange", neutral_hue="slate"),

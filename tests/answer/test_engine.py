@@ -44,7 +44,8 @@ def engine(demo_dossier, tmp_path_factory):
     from dossier.answer import start_engine
 
     index = _copy_index(Path(demo_dossier.settings.index), tmp_path_factory.mktemp("engine") / "index")
-    settings = load_settings({"index": index, "profile": "test"}, environ={})
+    data = tmp_path_factory.mktemp("engine-data")  # the workspaces a session may switch to live here
+    settings = load_settings({"index": index, "profile": "test", "data_dir": data}, environ={})
     remote = start_engine(settings)
     remote.wait_ready()
     yield remote
@@ -145,3 +146,25 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_engine_answers_a_session_from_its_workspace_and_holds_it(engine, tmp_path: Path) -> None:
+    from dossier.answer import create_workspace, delete_workspace
+    from dossier.core.errors import IndexLocked
+
+    article = tmp_path / "locks.md"
+    article.write_text("# Canal locks\n\nThe Velsen canal board paid Lockwright 2.7 million euros in May 2024 "
+                       "to rebuild the upper lock gates.\n", encoding="utf-8")
+    create_workspace(engine.settings, "canal")
+    canal = engine.in_workspace("canal")
+    assert canal.settings.index.parent.name == "canal" and engine.in_workspace("") is engine
+    assert canal.add([article]).count("added") == 1
+    question = "How much did the Velsen canal board pay Lockwright?"
+    answer = canal.ask(question)
+    assert {Path(c.source).name for c in answer.citations} == {"locks.md"}
+    assert all(Path(r.source).name != "locks.md" for r in engine.ask(question).retrieved)  # the server's own index
+    assert [d.title for d in canal.documents()] == ["Canal locks"]
+    with pytest.raises(IndexLocked, match="workspace 'canal' is open in a running dossier process"):
+        delete_workspace(engine.settings, "canal")
+    with pytest.raises(ConfigError, match="workspace name"):
+        engine.in_workspace("../canal")

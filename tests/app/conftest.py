@@ -61,6 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     port = free_port()
     settings = load_settings(
         {"profile": "test", "index": tmp_path_factory.mktemp("app-index"), "embedder": "minilm",
+         "data_dir": tmp_path_factory.mktemp("app-data"),
          "host": "127.0.0.1", "port": port, "max_upload_bytes": MAX_UPLOAD_BYTES,
          "queue_max_size": 64, "concurrency_limit": 8},
         environ={},
@@ -79,6 +80,24 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
             os.environ.pop("GRADIO_TEMP_DIR", None)
         else:
             os.environ["GRADIO_TEMP_DIR"] = previous_temp
+
+
+ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "answer"
+# Two investigations beside the server's own index, one article each (the question about each is
+# written for these tests from its article).
+INVESTIGATIONS = {"ports": ("tidewater.en.txt", "Since when have Gulf coast port authorities bought access to Tidewater Data?"),
+                  "tolls": ("velden-tolls.en.txt", "How much did the Port Velden authority collect in harbour tolls in 2019?")}
+
+
+@pytest.fixture(scope="session")
+def investigations(served: Served) -> dict[str, tuple[str, str]]:
+    """Workspaces "ports" and "tolls" in the server's data directory, each with its one article indexed."""
+    from dossier.answer import create_workspace
+
+    for name, (article, _) in INVESTIGATIONS.items():
+        create_workspace(served.settings, name)
+        assert not served.dossier.in_workspace(name).add([ARTICLES / article]).rejected
+    return INVESTIGATIONS
 
 
 @pytest.fixture(scope="session")

@@ -143,3 +143,33 @@ def test_upload_then_remove_with_confirmation(page, served, app_fixtures: Path, 
     expect(documents).not_to_contain_text("northwind-analytics.txt")
     assert added.id not in {d.id for d in served.dossier.documents()}
     assert not confirm.is_visible()
+
+
+def test_switching_workspace_changes_this_page_sources_and_exports_the_conversation(page, served, investigations,
+                                                                                    artifacts: Path) -> None:
+    """Last in this file: it leaves the page in another workspace."""
+    article, question = investigations["ports"]
+    page.reload()  # the switcher lists the workspaces there are when the page loads
+    expect(page.locator("#active-workspace")).to_contain_text(f"Workspace: index {Path(served.settings.index).name}")
+    page.locator("#workspace-switcher input").click()
+    page.get_by_role("option", name="ports", exact=True).click()
+    expect(page.locator("#active-workspace")).to_contain_text("Workspace: ports")
+    expect(page.locator('#chatbot [data-testid="bot"]')).to_have_count(0)  # a switch starts the chat afresh
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    card = page.locator("#sources #cite-1")
+    card.wait_for()
+    expect(card).to_contain_text(article)
+    export = page.locator("#export-conversation")
+    expect(export).to_be_visible()
+    page.screenshot(path=str(artifacts / "app-workspace.png"), full_page=True)
+    with page.expect_download() as download:
+        export.click()
+    notes = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"## 1. {question}" in notes and f"[^1]: **Shipping data for the ports**, `{article}`" in notes
+    page.get_by_role("tab", name="Sources").click()
+    documents = page.locator("#documents")
+    expect(documents).to_contain_text(article)
+    expect(documents).not_to_contain_text("ice_awards_as_reported.csv")  # the server's own index is not this one
+    page.screenshot(path=str(artifacts / "app-workspace-sources.png"), full_page=True)

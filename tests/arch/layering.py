@@ -38,7 +38,7 @@ ROOMS = (
          denied=HEAVY_UI | STORES | MODELS),
     Room("web", ("web", "app.py"), frozenset({"core", "answer", "ingest"}),
          public_only=frozenset({"answer", "ingest"}), denied=STORES | MODELS),
-    Room("cli", ("cli.py",), frozenset({"core", "answer", "ingest", "eval", "app"}),
+    Room("cli", ("cli",), frozenset({"core", "answer", "ingest", "eval", "app"}),
          public_only=frozenset({"answer", "ingest", "eval"}), denied=HEAVY_UI | STORES | MODELS),
     # The reliability harness attacks every part (kills writers, reads the stores behind the registry's back).
     Room("reliability", ("reliability",), frozenset({"core", "ingest", "index", "answer", "eval", "web", "app", "cli"})),

@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
@@ -21,25 +20,19 @@ from dossier.core.settings import load_settings
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 
-_EMBEDDERS: dict[str, object] = {}
-
-
 def cached_embedder(name: str, model_path: Path | None = None):
-    from dossier.index.embedders import build_embedder
+    """The process's shared embedder of that name, the one ``open_index`` uses."""
+    from dossier.index.wiring import shared_embedder
 
-    key = f"{name}:{model_path}"
-    if key not in _EMBEDDERS:
-        _EMBEDDERS[key] = build_embedder(name, model_path)
-    return _EMBEDDERS[key]
+    return shared_embedder(name, model_path)
 
 
 def open_test_index(directory: Path, **overrides):
-    """``open_index`` over ``directory`` with the test profile and a shared embedder."""
+    """``open_index`` over ``directory`` with the test profile (the embedder is shared by the process)."""
     from dossier.index.wiring import open_index
 
     settings = load_settings({"index": directory, "profile": "test", **overrides}, environ={})
-    with mock.patch("dossier.index.wiring.build_embedder", cached_embedder):
-        return open_index(settings)
+    return open_index(settings)
 
 
 def chroma_ids(index) -> set[str]:
