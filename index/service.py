@@ -5,6 +5,7 @@ Only the project's own records (Document, Passage, ScoredPassage, Record) cross 
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -77,6 +78,7 @@ class DossierIndex(FileWrites):
         self._candidates = 30
         self.records_table = records_table
         self._stage = RecordsStage(directory / "records.stage.duckdb")  # a streamed CSV's table rows, until synced
+        self._query_vectors = functools.lru_cache(maxsize=256)(self._embed_query)
         self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
 
     # ---- reading ------------------------------------------------------------------------------
@@ -207,7 +209,11 @@ class DossierIndex(FileWrites):
         return scores
 
     def query_vector(self, text: str) -> Any:
-        """``text`` embedded as a query by the index's embedder, of unit length."""
+        """``text`` embedded as a query by the index's embedder, of unit length. One question is embedded
+        once: the re-ranking, the answerer's sentence similarity and the head typer all ask for it."""
+        return self._query_vectors(text)
+
+    def _embed_query(self, text: str) -> Any:
         return unit(self.embedder.embedding.get_query_embedding(text))
 
     def embed_sentences(self) -> int:
