@@ -13,6 +13,7 @@ import re
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.core.lexical import STOPWORD_SET
+from dossier.core.dates import states_date
 from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value, season_years
 from dossier.core.text import NAME, fold
 
@@ -73,12 +74,12 @@ def _names_an_organization(text: str, asked: set[str], lexicon: Lexicon, recipie
 def targets_in(text: str, question: Question, lexicon: Lexicon, corpus_recipients: frozenset[str]) -> frozenset[str]:
     """The kinds of target (``Question.targets``) the sentence ``text`` states."""
     # Both the rules and the evidence model read the same sentences for the same question: once is enough.
-    return _targets_in(text, question.text, question.entities, lexicon, corpus_recipients)
+    return _targets_in(text, question.text, question.entities, question.years, lexicon, corpus_recipients)
 
 
 @functools.lru_cache(maxsize=8192)
-def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexicon: Lexicon,
-                corpus_recipients: frozenset[str]) -> frozenset[str]:
+def _targets_in(text: str, question_text: str, entities: tuple[str, ...], question_years: tuple[int, ...],
+                lexicon: Lexicon, corpus_recipients: frozenset[str]) -> frozenset[str]:
     found = set()
     # "trois mois seulement après …" dates one event from another: a gap, not how long something lasts.
     # Unless the question itself asks how long before or after something happened.
@@ -93,18 +94,11 @@ def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexico
         found.add("percent")
     if "duration" in kinds or re.search(r"\b(?:five|cinq|\d+)[ -](?:year|an)", text, re.IGNORECASE):
         found.add("duration")
-    if "year" in kinds or MONTH_WORDS.search(text):
-        found.add("date")
+    if states_date(text, question_years):
+        found.add("date")  # a year the question gives answers no "when"
     asked = {fold(e) for e in entities}
-    for m in _PERSON.finditer(text):
-        words = m[0].split()
-        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
-            words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
-        name = " ".join(words)
-        if len(words) >= 2 and fold(name) not in asked and not any(
-                lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
-            found.add("person")
-            break
+    if person_names(text, asked, lexicon):
+        found.add("person")
     if _ROLE.search(text):
         found.add("role")
     if _CHARACTERIZES.search(text):
@@ -120,6 +114,21 @@ def _targets_in(text: str, question_text: str, entities: tuple[str, ...], lexico
     if CAUSAL.search(text):
         found.add("reason")
     return frozenset(found)
+
+
+def person_names(text: str, asked: set[str], lexicon: Lexicon) -> list[str]:
+    """The people the sentence names, other than those ``asked`` (folded): two or more capitalised words,
+    none of them a word of the lexicon ("Selon Maria Okafor": "Maria Okafor")."""
+    names = []
+    for m in _PERSON.finditer(text):
+        words = m[0].split()
+        while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
+            words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
+        name = " ".join(words)
+        if len(words) >= 2 and fold(name) not in asked and not any(
+                lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
+            names.append(name)
+    return names
 
 
 def missing_target_reason(question: Question, entities: list[str]) -> str:
