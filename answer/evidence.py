@@ -150,10 +150,12 @@ def scored(evidence: list[Evidence], model: EvidenceModel) -> list[Evidence]:
 
 def constraints_met(features: tuple[float, ...] | list[float]) -> bool:
     """The question's constraints hold for this sentence's passage: every name it gives is in the corpus
-    and in the passage, and every year and amount it assumes is stated there. A likely-looking sentence
-    about another company or another year never overturns a refusal."""
+    and in the passage, every year and amount it assumes is stated there, and the sentence states the kind
+    of value asked. A likely-looking sentence about another company or another year, or one without an
+    amount when an amount is asked, never overturns a refusal."""
     named = dict(zip(FEATURES, features))
-    return named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
+    return (named["names_in_corpus"] == 1.0 and named["names_in_passage"] == 1.0 and named["quantities_stated"] == 1.0
+            and named["target_stated"] == 1.0)
 
 
 def _share(names: list[str], test: Callable[[str], bool]) -> float:

@@ -20,7 +20,9 @@ from dossier.answer.evidence import EvidenceModel, candidate_sentences, constrai
 from dossier.answer.entities import anchored_to, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
-from dossier.answer.targets import CAUSAL, missing_target_reason, reason_of_another_office, states_quantities
+from dossier.answer.targets import (CAUSAL, missing_target_reason, person_names, reason_of_another_office,
+                                    states_quantities)
+from dossier.core.dates import date_mentions, read_date_mention
 from dossier.core.quantities import format_amount, quantities, season_years
 from dossier.core.types import ScoredPassage
 from dossier.core.text import fold, sentences
@@ -35,6 +37,7 @@ SEMANTIC_WEIGHT = 3.0
 SEMANTIC_MIN_SPREAD = 0.1  # when every candidate is about as similar, the differences are noise: scale them down
 SEMANTIC_CANDIDATES = 12  # only the best candidates by words are embedded: a cold sentence costs ~50 ms
 PASSAGE_DISCOUNT = 0.8
+IDENTITIES = {"person", "organization", "place", "role", "kind"}  # targets answered by naming someone or something
 
 SpanSimilarity = Callable[[str, list[Span]], list[float]]  # (question, spans) -> cosine per span
 
@@ -74,8 +77,11 @@ class ExtractiveAnswerer:
         if draft.abstained:
             if ranked[0].probability < policy.answer_above or not constraints_met(ranked[0].features):
                 return draft
+            if set(question.targets) & IDENTITIES and not self._said_of_all(
+                    ranked[0].span, self._specific(question, corpus), corpus):
+                return draft  # the rules' own condition for naming someone (see _rules_answer)
             evidence = sorted(picks, key=lambda s: (s.rank, s.start))
-            lead, cites = _gloss(question, evidence)
+            lead, cites = _gloss(question, evidence, self.lexicon)
             return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
         if ranked[0].probability < policy.abstain_below:
             return Draft(True, reason="no passage is likely to state the answer", considered=list(draft.evidence))
@@ -84,8 +90,7 @@ class ExtractiveAnswerer:
     def _rules_answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
             return Draft(True, reason="the index holds no passage to answer from")
-        specific = [e for e in resolve_entities(question, corpus, self.lexicon)
-                    if not is_generic(e, corpus, self.lexicon)]
+        specific = self._specific(question, corpus)
         unknown = [e for e in specific if not corpus.known(e, self.lexicon)]
         if unknown:
             return Draft(True, reason=f"no source mentions {', '.join(unknown)}",
@@ -150,6 +155,16 @@ class ExtractiveAnswerer:
             candidates = anchored
             if best not in candidates:
                 best = max(candidates, key=lambda c: (bool(c.targets & wanted), c.score))
+        elif specific and not split and wanted & IDENTITIES:
+            # Who, which company, where: the one named is said of every thing the question names (in the
+            # sentence, the two before it, or the title), or it may be another prize's winner. A reason, a
+            # wording or an untyped "what" is a clause that leans on its paragraph, checked on its own terms.
+            said_of_all = [c for c in candidates if c.targets & wanted and self._said_of_all(c.span, specific, corpus)]
+            if not said_of_all:
+                return Draft(True, reason=f"no sentence about {' and '.join(specific)} names what the question asks for",
+                             considered=opening_spans(stated))
+            if best not in said_of_all:
+                best = said_of_all[0]
         chosen = self._complete(best, candidates + extra, question, weights)
         if split:
             for entity in specific:  # one sentence for each thing the question names, if it has one
@@ -193,10 +208,17 @@ class ExtractiveAnswerer:
             if follow is not None and follow not in chosen:
                 chosen.append(follow)
         evidence = [c.span for c in sorted(chosen, key=lambda c: (c.span.rank, c.span.start))]
-        lead, cites = _gloss(question, evidence)
+        lead, cites = _gloss(question, evidence, self.lexicon)
         return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
 
     # ---- pieces -------------------------------------------------------------------------------
+    def _specific(self, question: Question, corpus: CorpusView) -> list[str]:
+        """The names the question gives that tell passages apart (not the agency every article is about)."""
+        return [e for e in resolve_entities(question, corpus, self.lexicon) if not is_generic(e, corpus, self.lexicon)]
+
+    def _said_of_all(self, span: Span, names: list[str], corpus: CorpusView) -> bool:
+        return all(anchored_to(span, [name], corpus, self.lexicon) for name in names)
+
     def _of_the_asked_year(self, draft: Draft, question: Question) -> Draft:
         """Quotes that date themselves to other years only ("In 2021, …" asked about 2022) are dropped:
         the passage may name the asked year elsewhere, but what the quote states is another year's."""
@@ -210,7 +232,7 @@ class ExtractiveAnswerer:
             years = " or ".join(str(y) for y in sorted(asked))
             return Draft(True, reason=f"the closest sentences are about other years than {years}",
                          considered=list(draft.evidence))
-        lead, cites = _gloss(question, kept)
+        lead, cites = _gloss(question, kept, self.lexicon)
         return dataclasses.replace(draft, evidence=kept, lead=lead, lead_cites=cites)
 
     def _add_similarity(self, question: Question, candidates: list[Candidate]) -> None:
@@ -284,10 +306,18 @@ def _overlap(a: Span, b: Span) -> bool:
 _GLOSSED_KINDS = {"amount": "money", "percent": "percent", "count": "count"}  # target -> quantity kind
 
 
-def _gloss(question: Question, evidence: list[Span]) -> tuple[str, int]:
+def _gloss(question: Question, evidence: list[Span], lexicon: Lexicon) -> tuple[str, int]:
     """The value asked for, stated first, with the span that states it, when the quotes state exactly
     one value of the kind asked (other than the question's own numbers): an amount in the reader's
-    convention, a percentage or a count as the source writes it."""
+    convention, a percentage or a count as the source writes it, a date in the reader's language, a
+    person's name as written."""
+    if question.targets and question.targets[0] == "date":
+        return _one_stated(question, [(span.text[start:end], n) for n, span in enumerate(evidence, start=1)
+                                      for start, end in date_mentions(span.text, question.years)])
+    if question.targets and question.targets[0] == "person":
+        asked = {fold(e) for e in question.entities}
+        return _one_stated(question, [(name, n) for n, span in enumerate(evidence, start=1)
+                                      for name in person_names(span.text, asked, lexicon)])
     kind = _GLOSSED_KINDS.get(question.targets[0]) if question.targets else None
     if kind is None:
         return "", 1
@@ -300,3 +330,12 @@ def _gloss(question: Question, evidence: list[Span]) -> tuple[str, int]:
     if kind == "money":
         return format_amount(q.value, question.language, q.currency or "USD"), n
     return q.text, n
+
+
+def _one_stated(question: Question, stated: list[tuple[str, int]]) -> tuple[str, int]:
+    """The one value the quotes state (a date in the reader's language, a name as written), with the quote
+    that states it; nothing when they state none or several."""
+    if len({" ".join(fold(text).split()) for text, _ in stated}) != 1:
+        return "", 1
+    text, n = stated[0]
+    return (read_date_mention(text, question.language) if question.targets[0] == "date" else text), n

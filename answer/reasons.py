@@ -18,6 +18,7 @@ _FRENCH = (
      "aucun passage ne nomme la personne ou l’entreprise demandée"),
     (r"no passage speaks of the (.+) the question asks about", r"aucun passage ne parle de « \1 »"),
     (r"no passage gives a reason for this", "aucun passage n’en donne la raison"),
+    (r"no sentence about (.+) names what the question asks for", r"aucune phrase sur \1 ne nomme ce que demande la question"),
     (r"no procurement record names (.+)", r"aucune attribution des registres ne nomme \1"),
     (r"no procurement record matches the question's filters", "aucune attribution des registres ne correspond"),
     (r"the records give no reasons", "les registres ne donnent pas de raisons"),
