@@ -306,3 +306,21 @@ def test_a_capitalised_common_word_is_read_as_a_word_when_the_sources_are_in_ano
     assert any("closure of the north quay" in c.quote for c in answer.citations)
     unknown = dossier.ask("Combien la Société Kelmor a-t-elle perçu en péages à Port Velden en 2019 ?")
     assert unknown.abstained and "Kelmor" in unknown.answer  # a real name the sources lack still refuses
+
+
+def test_a_when_question_is_answered_by_a_date_not_by_the_year_it_gives(dossier: Dossier) -> None:
+    answer = dossier.ask("When does the 2023 Orsolya book fair close?")
+    assert not answer.abstained, answer.answer
+    # The date asked is stated first, in the reader's form, citing the quote that gives it.
+    lead, _, quotes = answer.answer.partition("\n")
+    n = next(c.n for c in answer.citations if "14 August" in c.quote)
+    assert lead == f"August 14 [{n}].", answer.answer
+
+
+def test_a_winner_is_one_of_the_prize_asked_about(dossier: Dossier) -> None:
+    # The document names the Ostrava Prize, but the only winner it gives is of another prize.
+    answer = dossier.ask("Who won the Ostrava Prize for fiction this year?")
+    assert answer.abstained and answer.citations == (), answer.answer
+    answer = dossier.ask("Who won the Kettering Medal for poetry?")
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("Lena Marsh [1].") and "Lena Marsh won" in answer.citations[0].quote, answer.answer

@@ -1,6 +1,6 @@
 """Every answer to the public dev questions, on the real demo index: each citation quotes its passage
-exactly, each number the answer's gloss states is stated by the citation it points at, and a gloss
-never points at a passage that does not say it."""
+exactly, each number, name or date the answer's gloss states is stated by the citation it points at, and
+a gloss never points at a passage that does not say it."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from dossier.core.dates import date_mentions, read_date_mention
 from dossier.eval.numbers import numbers_match
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev.jsonl"
 GLOSS = re.compile(r"^(?P<value>[^\n“«\[]{1,40}) \[(?P<n>\d+)\]\.$", re.MULTILINE)  # "$3.75 million [1]."
+
+
+def stated_by(gloss: str, quote: str, language: str) -> bool:
+    """The quote states the gloss: the same number, the same name, or a date it gives written for the reader."""
+    return numbers_match(gloss, quote) or (not re.search(r"\d", gloss) and gloss in quote) or any(
+        read_date_mention(quote[start:end], language) == gloss for start, end in date_mentions(quote))
 
 
 def dev_questions() -> list[str]:
@@ -43,7 +50,7 @@ def test_citations_and_glosses_are_backed_by_what_they_point_at(demo_dossier) ->
                 problems.append(f"{question}: citation [{c.n}] is not an exact quote of a shown passage")
         for m in GLOSS.finditer(answer.answer):
             cited = by_number.get(int(m["n"]))
-            if cited is None or not numbers_match(m["value"], cited.quote):
+            if cited is None or not stated_by(m["value"], cited.quote, answer.language):
                 problems.append(f"{question}: gloss {m['value']!r} is not stated by citation [{m['n']}]")
         if answer.abstained and answer.citations:
             problems.append(f"{question}: abstained but cites")
@@ -61,8 +68,9 @@ def test_a_gloss_points_at_the_quote_that_states_it() -> None:
     passage = Passage("p-1", "d", "text", text, "a.txt", "A", "en", 0, len(text))
     first, second = Span(passage, 0, 26, 1), Span(passage, 27, len(text), 1)
     question = analyse("How much was the spyware contract?", default_lexicon())
-    assert _gloss(question, [first, second]) == ("$2 million", 2)
-    assert _gloss(question, [first]) == ("", 1)
+    lexicon = default_lexicon()
+    assert _gloss(question, [first, second], lexicon) == ("$2 million", 2)
+    assert _gloss(question, [first], lexicon) == ("", 1)
 
 
 def test_a_difference_between_one_recipients_awards_is_told_apart_by_their_years(demo_dossier) -> None:
