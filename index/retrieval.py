@@ -39,8 +39,10 @@ class HybridRetriever(BaseRetriever):
         self._candidates = candidates
         self._known_ids = known_ids
 
-    def retrieve_hybrid(self, query: str, lexical_query: str | None = None) -> list[NodeWithScore]:
-        dense_hits = self._dense.retrieve(QueryBundle(query))
+    def retrieve_hybrid(self, query: str, lexical_query: str | None = None,
+                        embedding: list[float] | None = None) -> list[NodeWithScore]:
+        """``embedding``: the query's vector when the caller has it already (the dense side then embeds nothing)."""
+        dense_hits = self._dense.retrieve(QueryBundle(query, embedding=embedding))
         lexical = self._lexical()
         lexical_hits = lexical.retrieve(QueryBundle(lexical_query or query)) if lexical else []
         return self._fuse([dense_hits, [h for h in lexical_hits if h.score and h.score > 0]])

@@ -168,7 +168,8 @@ class DossierIndex(FileWrites):
             candidates=max(top_k, self._candidates),
             known_ids=lambda: self._passages.keys(),
         )
-        hits = retriever.retrieve_hybrid(query, lexical_query)
+        # The question's vector is embedded once (query_vector's cache) and handed to the dense side.
+        hits = retriever.retrieve_hybrid(query, lexical_query, embedding=[float(x) for x in self.query_vector(query)])
         head = [self._passages[h.node.node_id] for h in hits[:SENTENCE_POOL]]
         reordered = [(head[i], score) for i, score in rerank_by_best_sentence(self._best_sentence(query, head))]
         reordered += [(self._passages[h.node.node_id], float(h.score or 0.0)) for h in hits[SENTENCE_POOL:]]
