@@ -1,8 +1,8 @@
 """A conversation: the turns asked so far, each question with the question as understood and its Answer.
 
-``Conversation.understand`` is where follow-up resolution plugs in: it turns a raw question ("and how
-much was it worth?") into the question as understood, from the turns before it. Today it is the
-identity; whatever it returns is what is asked, and is carried in a turn's JSON as ``understood``.
+``Conversation.understand`` turns a raw question ("and how much was it worth?") into the question as
+understood, from the turns before it (``followups.resolve``); that is what is asked, and it is carried
+in a turn's JSON as ``understood``.
 """
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
     def understand(self, question: str) -> str:
-        """The question as understood in the light of ``self.turns``. Follow-up resolution goes here."""
-        return question
+        """The question as understood in the light of ``self.turns`` (see ``followups``)."""
+        from dossier.answer.followups import resolve
+
+        return resolve(question, [turn.understood for turn in self.turns])
 
     def ask(self, question: str, answer: Callable[[str], Answer]) -> Turn:
         """Understand ``question``, answer it with ``answer`` (a Dossier's ask, for one), keep the turn."""
@@ -45,6 +47,17 @@ class Conversation:
         turn = Turn(question, understood, answer(understood))
         self.turns.append(turn)
         return turn
+
+    @staticmethod
+    def understood_in_turn(questions: list[str]) -> list[str]:
+        """Each question as understood after the ones before it: a history given as plain questions
+        (``/chat``'s ``history``) is resolved as the chat would have resolved it turn by turn."""
+        from dossier.answer.followups import resolve
+
+        understood: list[str] = []
+        for question in questions:
+            understood.append(resolve(question.strip(), understood))
+        return understood
 
     def new(self) -> None:
         """Start afresh: later questions lean on nothing asked before."""
