@@ -10,7 +10,9 @@ default, never shared, a private upload directory, bounded queue; see ``dossier.
 
 API endpoints (``gradio_client.Client(url).predict(..., api_name=...)``)::
 
-    /chat(question: str) -> dict          answer text, abstained, language, citations
+    /chat(question: str, workspace: str = "", history: list[str] = None) -> dict
+                                          answer text, abstained, language, citations, and the question
+                                          as understood from the history (the questions asked before)
     /ask_json(question: str, top_k: int = 0, lang: str = "") -> dict     Answer.to_dict()
     /upload(files: list[file]) -> list[dict]   one row per file: file, status, document_id, detail, ...
     /remove(document_id: str) -> dict     {"removed": [ids]}
@@ -129,9 +131,12 @@ def build_app(dossier: Any) -> gr.Blocks:
                 f"Type in the filter to see every record again.\n\nSQL: {md_escape(query.get('sql', ''))}")
         return records_frame(rows), records_figure(rows), note, gr.update(value=str(csv_path), visible=True)
 
-    def chat(question: str, workspace: str = "") -> dict:
-        """Answer a question from the indexed sources: {answer, abstained, language, citations[]}."""
-        return chat_payload(ask(question, workspace))
+    def chat(question: str, workspace: str = "", history: list[str] | None = None) -> dict:
+        """Answer a question from the indexed sources: {answer, abstained, language, citations[], understood}.
+        ``history``: the questions asked before in this conversation, oldest first, so that a follow-up
+        ("and how much was it worth?") is understood from them; ``understood`` is the question as asked."""
+        understood = Conversation.understood_in_turn([*(history or []), question])[-1]
+        return {**chat_payload(ask(understood, workspace)), "understood": understood}
 
     def ask_json(question: str, top_k: int = 0, lang: str = "", workspace: str = "") -> dict:
         """The full Answer record (Answer.to_dict()); top_k 0 and lang "" mean the settings' defaults."""

@@ -151,3 +151,12 @@ def test_index_and_corpus_files_are_not_served(served) -> None:
     for path in (index_file, corpus_file):
         response = httpx.get(f"{served.url}gradio_api/file={path}", timeout=10)
         assert response.status_code in (403, 404), (path, response.status_code)
+
+
+def test_chat_understands_a_follow_up_from_the_history_it_is_given(client, served) -> None:
+    got = client.predict("And in 2024?", "", ["What did ICE agree to pay Clearview AI in September 2025?"],
+                         api_name="/chat")
+    assert got["understood"] == "What did ICE agree to pay Clearview AI in September 2024?"
+    assert got["answer"] == served.dossier.ask(got["understood"]).answer
+    alone = client.predict("And in 2024?", api_name="/chat")  # no history: nothing to lean on
+    assert alone["understood"] == "And in 2024?"
