@@ -17,6 +17,7 @@ from dossier.answer.extractive import ExtractiveAnswerer
 from dossier.answer.lexicon import Lexicon, default_lexicon
 from dossier.answer.question import Question, analyse
 from dossier.answer.records import RecordsAnswerer
+from dossier.answer.summaries import RETRIEVAL_WIDENING, is_summary_request, summarize
 from dossier.core.errors import ConfigError
 from dossier.core.settings import Settings
 from dossier.core.quantities import RATE
@@ -114,6 +115,14 @@ class QuestionService:
         mark = time.perf_counter()
         parsed, scope = self.scoped(parsed, corpus)
         parsed = names_read_as_words(parsed, corpus, self.lexicon)
+        if corpus.has_text and is_summary_request(question):
+            # A digest reads more passages than one answer does; it is never a computation over records.
+            retrieved = self.retrieve(parsed, corpus, (top_k or self.settings.top_k) * RETRIEVAL_WIDENING, scope)
+            timings["retrieve"] = _ms(mark)
+            mark = time.perf_counter()
+            draft = summarize(parsed, retrieved, corpus, self.lexicon, self._similarity)
+            timings["answer"] = _ms(mark)
+            return _composed(parsed, draft, retrieved, timings, started)
         # An index of records alone has no prose to retrieve: its questions go to the records table.
         retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope) if corpus.has_text else []
         timings["retrieve"] = _ms(mark)
@@ -150,9 +159,14 @@ class QuestionService:
             draft = Draft(True, reason="the passages give a total, not a figure per period",
                           considered=list(draft.evidence))
         timings["answer"] = _ms(mark)
-        answer = compose(parsed, draft, retrieved)
-        timings["total"] = _ms(started)
-        return Answer(**{**answer.__dict__, "timings_ms": timings})
+        return _composed(parsed, draft, retrieved, timings, started)
+
+
+def _composed(parsed: Question, draft: Draft, retrieved: list[ScoredPassage], timings: dict[str, float],
+              started: float) -> Answer:
+    answer = compose(parsed, draft, retrieved)
+    timings["total"] = _ms(started)
+    return Answer(**{**answer.__dict__, "timings_ms": timings})
 
 
 def _both_retrievals(records: list[ScoredPassage], passages: list[ScoredPassage]) -> list[ScoredPassage]:

@@ -324,3 +324,22 @@ def test_a_winner_is_one_of_the_prize_asked_about(dossier: Dossier) -> None:
     answer = dossier.ask("Who won the Kettering Medal for poetry?")
     assert not answer.abstained, answer.answer
     assert answer.answer.startswith("Lena Marsh [1].") and "Lena Marsh won" in answer.citations[0].quote, answer.answer
+
+
+def test_a_summary_quotes_what_each_source_says_newest_first(dossier: Dossier) -> None:
+    answer = dossier.ask("Summarize what the sources say about Kestrel Marine")
+    assert not answer.abstained, answer.answer
+    assert_quotes_exact(answer)
+    sources = [c.source for c in answer.citations]
+    assert {"ferry-coastal-ledger.en.md", "ferry-harbor-gazette.en.md"} <= set(sources)
+    # Grouped by document, the newest (9 May) before the older (2 May), each cited in its own order.
+    assert sources.index("ferry-coastal-ledger.en.md") < sources.index("ferry-harbor-gazette.en.md")
+    assert sorted(sources, key=sources.index) == sources
+    assert 2 <= len(answer.citations) <= 6
+    quotes = [c.quote for c in answer.citations]
+    assert len(set(quotes)) == len(quotes) and all("Kestrel Marine" in q for q in quotes[:1])
+
+
+def test_a_summary_of_what_no_source_names_abstains(dossier: Dossier) -> None:
+    answer = dossier.ask("Résume ce que disent les sources sur Société Kelmor")
+    assert answer.abstained and answer.citations == (), answer.answer
