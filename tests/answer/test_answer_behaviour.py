@@ -23,6 +23,12 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Dossier:
     return d
 
 
+def assert_leads_with(answer, value: str, quoted: str) -> None:
+    """The answer states ``value`` first, citing its first quote, which says ``quoted``."""
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith(f"{value} [1].") and quoted in answer.citations[0].quote, answer.answer
+
+
 def assert_quotes_exact(answer) -> None:
     shown = {r.passage_id for r in answer.retrieved}
     for c in answer.citations:
@@ -276,9 +282,8 @@ def test_a_sentence_dated_to_another_year_does_not_answer_for_the_year_asked(dos
 
 
 def test_a_count_asked_for_is_stated_first_then_quoted(dossier: Dossier) -> None:
-    answer = dossier.ask("How many toll gates did the Port Velden authority count along the quays?")
-    assert not answer.abstained, answer.answer
-    assert answer.answer.startswith("312 [1].") and "312 toll gates" in answer.citations[0].quote, answer.answer
+    assert_leads_with(dossier.ask("How many toll gates did the Port Velden authority count along the quays?"),
+                      "312", "312 toll gates")
 
 
 def test_a_reason_given_by_any_causal_connective_answers_why(dossier: Dossier) -> None:
@@ -321,9 +326,7 @@ def test_a_winner_is_one_of_the_prize_asked_about(dossier: Dossier) -> None:
     # The document names the Ostrava Prize, but the only winner it gives is of another prize.
     answer = dossier.ask("Who won the Ostrava Prize for fiction this year?")
     assert answer.abstained and answer.citations == (), answer.answer
-    answer = dossier.ask("Who won the Kettering Medal for poetry?")
-    assert not answer.abstained, answer.answer
-    assert answer.answer.startswith("Lena Marsh [1].") and "Lena Marsh won" in answer.citations[0].quote, answer.answer
+    assert_leads_with(dossier.ask("Who won the Kettering Medal for poetry?"), "Lena Marsh", "Lena Marsh won")
 
 
 def test_a_summary_quotes_what_each_source_says_newest_first(dossier: Dossier) -> None:

@@ -21,18 +21,6 @@ def test_a_pronoun_stands_for_the_subject_of_the_conversation() -> None:
         "Who maintains HarborWatch?"]
 
 
-def test_an_acronym_is_the_setting_not_the_subject() -> None:
-    assert understood(["How much did the NSA pay Velora Systems?", "When was its contract signed?"])[1] == \
-        "When was Velora Systems's contract signed?"
-
-
-def test_a_year_alone_asks_the_last_question_again_for_that_year() -> None:
-    assert understood(["How much did Velora Systems receive in 2021?", "And in 2022?"])[1] == \
-        "How much did Velora Systems receive in 2022?"
-    assert understood(["Combien Velora Systems a-t-elle reçu ?", "Et en 2022 ?"])[1] == \
-        "Combien Velora Systems a-t-elle reçu en 2022 ?"
-
-
 def test_a_name_alone_swaps_the_subject_and_keeps_the_question() -> None:
     assert understood(["How much did the NSA pay Velora Systems?", "What about Corvane?"])[1] == \
         "How much did the NSA pay Corvane?"
@@ -76,11 +64,16 @@ def test_a_person_pronoun_stands_for_the_person_and_the_company_for_the_company(
         "What was Mara Quist's job before that?", "How much is Velora Systems's new contract worth?"]
 
 
-def test_an_acronym_beside_a_pronoun_is_the_setting_not_a_new_subject() -> None:
-    assert understood(["What does HarborWatch record?", "Where has the NSA used it?"])[1] == \
-        "Where has the NSA used HarborWatch?"
-
-
-def test_that_year_is_the_year_last_asked_about() -> None:
-    assert understood(["Which contracts did the port sign in 2019?", "Who did Corvane merge with that year?"])[1] == \
-        "Who did Corvane merge with in 2019?"
+@pytest.mark.parametrize("conversation, understood_last", [
+    # an acronym is the setting a story is in, not its subject
+    (["How much did the NSA pay Velora Systems?", "When was its contract signed?"],
+     "When was Velora Systems's contract signed?"),
+    (["What does HarborWatch record?", "Where has the NSA used it?"], "Where has the NSA used HarborWatch?"),
+    # a year alone asks the last question again for that year; "that year" is the year last asked about
+    (["How much did Velora Systems receive in 2021?", "And in 2022?"], "How much did Velora Systems receive in 2022?"),
+    (["Combien Velora Systems a-t-elle reçu ?", "Et en 2022 ?"], "Combien Velora Systems a-t-elle reçu en 2022 ?"),
+    (["Which contracts did the port sign in 2019?", "Who did Corvane merge with that year?"],
+     "Who did Corvane merge with in 2019?"),
+])
+def test_the_setting_and_the_year_of_a_conversation(conversation: list[str], understood_last: str) -> None:
+    assert understood(conversation)[-1] == understood_last
