@@ -17,6 +17,7 @@ from dossier.core.errors import RejectedInput
 from dossier.core.types import Document
 
 from dossier.core.dates import normalise_published
+from dossier.ingest.contained import parse_contained
 from dossier.ingest.decode import decode_bytes
 from dossier.ingest.identity import content_hash, document_id
 from dossier.ingest.limits import IngestLimits
@@ -45,7 +46,7 @@ Reader = Callable[[bytes, Path, IngestLimits], ParsedArticle]
 
 def load_article(path: Path, data: bytes, limits: IngestLimits, source_path: str) -> Document:
     reader = _READERS[path.suffix.lower()]
-    parsed = reader(data, path, limits)
+    parsed = parse_contained(reader, data, path, limits) if reader in _CONTAINED else reader(data, path, limits)
     sidecar_meta, sidecar_name = read_sidecar(path)
     meta = parsed.meta.overridden_by(sidecar_meta)
 
@@ -132,6 +133,10 @@ _BLOCK_TAGS = frozenset(
     """.split()
 )
 _INLINE_WHITESPACE = re.compile(r"\s+")
+# Styles that keep an element's text off the page: a reader never sees it, so no answer may rest on it.
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+                           r"|font-size\s*:\s*0(?![.\d]*[1-9])[a-z%]*|opacity\s*:\s*0(?![.\d]*[1-9]))",
+                           re.IGNORECASE)
 
 
 def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
@@ -142,6 +147,9 @@ def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     meta = _html_meta(soup)
     for tag in soup(_DROPPED_TAGS):
         tag.decompose()
+    for tag in soup.find_all(_is_hidden):
+        if not tag.decomposed:  # already gone with a hidden ancestor
+            tag.decompose()
     root = soup.body or soup
     parts: list[str] = []
     try:
@@ -154,6 +162,14 @@ def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
         meta=meta,
         details={"format": "html", "encoding": encoding},
     )
+
+
+def _is_hidden(tag: Any) -> bool:
+    """Text a browser does not show: the ``hidden`` attribute, ``aria-hidden="true"``, or a hiding style."""
+    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    style = tag.get("style")
+    return isinstance(style, str) and _HIDING_STYLE.search(style) is not None
 
 
 def _html_text(node: Any, parts: list[str], preformatted: bool) -> None:
@@ -301,3 +317,5 @@ _READERS: dict[str, Reader] = {
     ".docx": _read_docx,
 }
 ARTICLE_EXTENSIONS = frozenset(_READERS)
+# Formats whose parsers a small crafted file can keep busy for minutes or gigabytes: parsed under limits.
+_CONTAINED = (_read_pdf, _read_docx)
