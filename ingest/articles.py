@@ -318,4 +318,5 @@ _READERS: dict[str, Reader] = {
 }
 ARTICLE_EXTENSIONS = frozenset(_READERS)
 # Formats whose parsers a small crafted file can keep busy for minutes or gigabytes: parsed under limits.
-_CONTAINED = (_read_pdf, _read_docx)
+# (HTML too: 1.3 MB of nested <span>, or of <li>, kept BeautifulSoup busy for over 20 s.)
+_CONTAINED = (_read_html, _read_pdf, _read_docx)
