@@ -1,7 +1,7 @@
 """Parsing that a crafted file cannot turn into minutes or gigabytes: a reader run in a child process
 under a memory cap (``RLIMIT_AS``) and a deadline.
 
-HTML, PDF and DOCX parsers are large pure-Python and lxml code paths that a few hundred crafted bytes can send
+Markdown, HTML, PDF and DOCX parsers are large pure-Python and lxml code paths that a few hundred crafted bytes can send
 into cycles of object references or huge allocations; a cap checked before parsing cannot foresee all of
 them. The child is forked from a forkserver (a clean process that imported the parsers once), so each
 file costs a fork and a pickle, not an interpreter start. Whatever the child does, the caller gets the
@@ -22,7 +22,7 @@ from dossier.ingest.limits import IngestLimits, human_cap
 
 Parsed = TypeVar("Parsed")
 # Imported once by the forkserver, so every forked child starts with the parsers loaded.
-_PRELOAD = ["dossier.ingest.articles", "bs4", "pypdf", "docx", "lxml.etree"]
+_PRELOAD = ["dossier.ingest.articles", "markdown_it", "bs4", "pypdf", "docx", "lxml.etree"]
 _context_lock = threading.Lock()
 _context: Any = None
 

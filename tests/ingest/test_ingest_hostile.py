@@ -63,3 +63,15 @@ def test_pdf_parsing_is_stopped_at_its_deadline(fixtures: Path) -> None:
         load_document(fixtures / "report.pdf", hurried)
     assert time.monotonic() - started < 5
 
+
+
+@pytest.mark.parametrize("name, content", [
+    ("nested.html", "<!DOCTYPE html><body>" + "<span hidden>" * 100_000 + "deep"),  # BeautifulSoup: over 20 s
+    ("tags.md", "<b>" * 300_000),  # markdown-it: over a minute
+])
+def test_markup_that_would_keep_its_parser_busy_is_stopped_at_the_deadline(tmp_path: Path, name: str,
+                                                                          content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RejectedInput, match=r"took over 1 s to parse"):  # in process, it parsed to the end
+        load_document(path, dataclasses.replace(IngestLimits(), parse_seconds=1.0))
