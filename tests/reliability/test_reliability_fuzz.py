@@ -10,7 +10,7 @@ import pytest
 from dossier.reliability import fuzz
 
 
-def test_every_loader_survives_a_short_run_of_hostile_files(tmp_path: Path) -> None:
+def test_every_loader_survives_a_short_run_of_hostile_files(tmp_path: Path, guard) -> None:
     figures = fuzz.run(tmp_path, short=True, seed=14)
     assert figures["fuzz_inputs_min_per_loader"] >= fuzz.SHORT_INPUTS
     assert figures["fuzz_crashes"] == 0, figures["fuzz_per_loader"]
