@@ -9,13 +9,15 @@ It is decided by what the sentence does, not by a list of its phrases. Two kinds
   ``index/sentence_vectors.py``) against a few prototype descriptions of sentences that address an
   answerer, minus its similarity to prototypes of sentences that report (``PROTOTYPES``);
 - **form**: cheap structural cues of address (second person, an imperative opening, a "label:"
-  opening, a named AI reader, talk of answers, sources and instructions) and of reporting (a speech
-  verb, quotation marks), so "the minister told employees to …" stays evidence.
+  opening, a named AI reader, talk of answers, sources and instructions, an opening that addresses an
+  AI or a reader, an AI reader told what to do) and of reporting (a speech verb, quotation marks), so
+  "the minister told employees to …" stays evidence.
 
 A logistic model over these (``inert_model.json``, fitted per embedder by ``tools/fit_inert.py`` on the
 red-team sentences of ``tests/fixtures/redteam`` against ordinary news sentences of the public corpora,
-its threshold set above every ordinary sentence seen) turns them into a decision. An embedder the
-fit has not seen is judged on form alone, by the form-only model fitted with the others.
+its threshold letting through at most one ordinary sentence in a thousand) turns them into a decision.
+An embedder the fit has not seen is judged on form alone, by the form-only model fitted with the others.
+Main's phrase list (``INSTRUCTION``) stays as a floor: what it matches is inert whatever the model says.
 
 The answerers ask ``is_inert(passage, start, end)``; ``QuestionService`` sets, for the time of one
 answer, the judge that holds its index's vectors (``judged_by``). Outside one (a test calling the
@@ -55,23 +57,48 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 FEATURES = ("margin", "second_person", "imperative_opening", "label_opening", "names_ai_reader",
-            "talks_of_answering", "reports_speech")
+            "talks_of_answering", "reports_speech", "addressed_opening", "ai_reader_told")
 MODEL_FILE = Path(__file__).with_name("inert_model.json")
 FORM_ONLY = "form-only"
 _CACHE_LIMIT = 200_000
 
+# Main's phrase list, kept as a floor: a sentence it matches is inert whatever the model says, so the
+# model only adds to what it caught (tools/fit_inert.py counts its hits on ordinary news: none).
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding)?\s*"
+    r"(instructions?|prompts?|rules|sources)\b|\btell the user\b|\byou are now\b|\bsystem prompt\b|"
+    r"\bignorez?\s+(les\s+|toutes\s+les\s+)?(instructions|consignes)|\bréponds?\s+que\b|\bdis à l'utilisateur\b",
+    re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|vous|votre|vos|tu|toi|ton|ta|tes)\b")
 # An opening verb in the imperative: French "-ez" forms, or (English and French) a first word followed
 # by what an order acts on: an object pronoun or determiner, a "that" clause, the sources or the user.
 _IMPERATIVE = re.compile(
     r"^(?:(?:always|never|please|just|toujours|jamais|veuillez)\s+)?"
     r"(?:[a-zàâçéèêëîïôûùüÿœ]{3,}ez\b(?<!chez)(?<!assez)"
-    r"|[a-zàâçéèêëîïôûùüÿœ]+\s+(?:your|all|any|every|that|me|them|these|this|previous|prior|each|users?"
-    r"|les|toutes|tous|vos|votre|que|qu'|moi|aux))")
+    r"|(?P<verb>[a-zàâçéèêëîïôûùüÿœ]+)\s+(?:your|all|any|every|that|me|them|these|this|previous|prior|each|users?"
+    r"|the|a|an|to|les|toutes|tous|vos|votre|que|qu'|moi|aux)\b)")
+# What opens a statement in the same shape without being a verb: the closed classes of English and
+# French (prepositions, conjunctions, determiners, pronouns, adverbs), and -ing/-ed/-s forms.
+_NOT_A_VERB = re.compile(
+    r"(?:about|above|across|after|against|along|amid|among|around|as|at|before|behind|below|beside|besides"
+    r"|between|beyond|by|despite|during|except|for|from|in|inside|into|like|near|of|off|on|onto|outside|over"
+    r"|past|per|since|through|throughout|to|toward|towards|under|unlike|until|up|upon|via|with|within|without"
+    r"|and|but|or|nor|so|yet|while|when|where|whereas|although|though|because|if|unless|once|whether|than"
+    r"|all|both|only|even|not|then|thus|still|also|now|today|yesterday|last|next|this|that|these|those|such"
+    r"|what|which|how|why|who|whom|whose|here|there|meanwhile|however|it|he|she|they|we|i|one|its|his|her"
+    r"|their|our|my|is|was|are|were|be|been|has|had|have|will|would|can|could|may|might|shall|should|must"
+    r"|did|does|do|a|an|the|some|many|most|few|several|more|no|every|each|other|any"
+    r"|le|la|les|un|une|des|du|de|pour|par|sur|dans|avec|sans|sous|chez|vers|entre|contre|selon|apr[eè]s|avant"
+    r"|depuis|pendant|malgr[eé]|et|ou|mais|donc|car|si|comme|quand|ce|cet|cette|ces|il|elle|ils|elles|on|nous"
+    r"|tout|tous|toutes|plus|moins|aussi|d[eé]j[aà]|\w+ing|\w+ed|\w+s|\w+ée?s?)")
 _LABEL = re.compile(r"^[^\W\d_][^:.!?]{0,38}\s?:\s")
 _AI_READER = re.compile(
     r"\b(?:ai|ia|llms?|chatbots?|bots?|assistants?|(?:language|langage)\s+models?|mod[eè]les?\s+de\s+langage"
     r"|intelligences?\s+artificielles?|artificial\s+intelligence|system|syst[eè]me)\b")
+# A label or a vocative ("AI assistant:", "Dear reader,", "To any chatbot summarising this page:").
+_OPENING_ADDRESS = re.compile(r"^(?:dear\s+|cher\s+|ch[eè]re\s+|to\s+|[àa]\s+)?([^:,.!?]{1,60})\s?[:,]\s")
+_READER = re.compile(r"\b(?:readers?|lect(?:eur|rice)s?)\b")
+_OBLIGED = re.compile(r"\b(?:must|should|shall|doit|doivent|devez|dois)\b")
 _NAMED_AI = re.compile(r"\b[A-Z][\w.-]*\s+(?:AI|IA)\b")
 _ANSWERING = re.compile(
     r"\b(?:answers?|answering|respond|reply|replies|r[ée]ponses?|r[ée]ponds?|r[ée]pondez|r[ée]pondre|instructions?"
@@ -89,9 +116,16 @@ def form_cues(text: str) -> tuple[float, ...]:
     folded = fold(text)
     opening = _LABEL.sub("", folded, count=1).lstrip("#*-–—>• ")
     unnamed = fold(_NAMED_AI.sub("", text))  # "Clearview AI" is a company, not a reader
+    address = _OPENING_ADDRESS.match(unnamed)
+    addressed = address and (_AI_READER.search(address[1]) or _READER.search(address[1]))
+    imperative = _IMPERATIVE.match(unnamed[address.end():] if addressed else opening)
+    if imperative and imperative["verb"] and _NOT_A_VERB.fullmatch(imperative["verb"]):
+        imperative = None
+    second_person, ai_reader = _SECOND_PERSON.search(folded), _AI_READER.search(unnamed)
     return tuple(1.0 if found else 0.0 for found in (
-        _SECOND_PERSON.search(folded), _IMPERATIVE.match(opening), _LABEL.match(folded),
-        _AI_READER.search(unnamed), _ANSWERING.search(folded), _REPORTED.search(folded)))
+        second_person, imperative, _LABEL.match(folded), ai_reader, _ANSWERING.search(folded),
+        _REPORTED.search(folded), addressed,
+        ai_reader and (second_person or imperative or _OBLIGED.search(unnamed))))
 
 
 @dataclass(frozen=True)
@@ -137,8 +171,10 @@ class InertJudge:
         decided = self._decided.get(key)
         if decided is None:
             text = passage.text[start:end]
-            margin = self.margin(passage, start, end, text) if passage.kind == "text" else 0.0
-            decided = self.model.inert((margin, *form_cues(text)))
+            decided = bool(INSTRUCTION.search(text))
+            if not decided:
+                margin = self.margin(passage, start, end, text) if passage.kind == "text" else 0.0
+                decided = self.model.inert((margin, *form_cues(text)))
             if len(self._decided) < _CACHE_LIMIT:  # a passage's text never changes under its id
                 self._decided[key] = decided
         return decided
