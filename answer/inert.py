@@ -10,7 +10,7 @@ It is decided by what the sentence does, not by a list of its phrases. Two kinds
   answerer, minus its similarity to prototypes of sentences that report (``PROTOTYPES``);
 - **form**: cheap structural cues of address (second person, an imperative opening, a "label:"
   opening, a named AI reader, talk of answers, sources and instructions, an opening that addresses an
-  AI or a reader, an AI reader told what to do) and of reporting (a speech verb, quotation marks), so
+  AI or a reader, an AI reader told what to do, pointing at "this page" or "the documents above") and of reporting (a speech verb, quotation marks), so
   "the minister told employees to …" stays evidence.
 
 A logistic model over these (``inert_model.json``, fitted per embedder by ``tools/fit_inert.py`` on the
@@ -57,7 +57,7 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 FEATURES = ("margin", "second_person", "imperative_opening", "label_opening", "names_ai_reader",
-            "talks_of_answering", "reports_speech", "addressed_opening", "ai_reader_told")
+            "talks_of_answering", "reports_speech", "addressed_opening", "ai_reader_told", "points_at_its_page")
 MODEL_FILE = Path(__file__).with_name("inert_model.json")
 FORM_ONLY = "form-only"
 _CACHE_LIMIT = 200_000
@@ -99,6 +99,9 @@ _AI_READER = re.compile(
 _OPENING_ADDRESS = re.compile(r"^(?:dear\s+|cher\s+|ch[eè]re\s+|to\s+|[àa]\s+)?([^:,.!?]{1,60})\s?[:,]\s")
 _READER = re.compile(r"\b(?:readers?|lect(?:eur|rice)s?)\b")
 _OBLIGED = re.compile(r"\b(?:must|should|shall|doit|doivent|devez|dois)\b")
+# Text that points at the page it is read on ("this page", "the documents above"): meta-text, not news.
+_ITS_PAGE = re.compile(r"\b(?:this|cette|cet)\s+(?:page|article|text|texte)\b"
+                       r"|\b(?:documents?|sources?|passages?|texts?|textes?)\s+(?:above|below|ci-dessus|ci-dessous)\b")
 _NAMED_AI = re.compile(r"\b[A-Z][\w.-]*\s+(?:AI|IA)\b")
 _ANSWERING = re.compile(
     r"\b(?:answers?|answering|respond|reply|replies|r[ée]ponses?|r[ée]ponds?|r[ée]pondez|r[ée]pondre|instructions?"
@@ -125,7 +128,7 @@ def form_cues(text: str) -> tuple[float, ...]:
     return tuple(1.0 if found else 0.0 for found in (
         second_person, imperative, _LABEL.match(folded), ai_reader, _ANSWERING.search(folded),
         _REPORTED.search(folded), addressed,
-        ai_reader and (second_person or imperative or _OBLIGED.search(unnamed))))
+        ai_reader and (second_person or imperative or _OBLIGED.search(unnamed)), _ITS_PAGE.search(folded)))
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,23 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def fuzz_loader(name: str, work: Path, inputs: int, seed: int, short: bool = False) -> LoaderResult:
-    from hypothesis import HealthCheck, Phase, given, settings
+def for_each_example(strategy: Any, count: int, seed: int, each: Callable[[bytes], None]) -> None:
+    """Call ``each`` on ``count`` inputs Hypothesis generates from ``strategy`` with ``seed``: generation
+    only (no shrinking, no example database), so a run is the same inputs every time."""
+    from hypothesis import HealthCheck, Phase, given
     from hypothesis import seed as hypothesis_seed
+    from hypothesis import settings as hypothesis_settings
 
+    hypothesis_seed(seed)(hypothesis_settings(max_examples=count, deadline=None, database=None, phases=(Phase.generate,),
+                                              suppress_health_check=list(HealthCheck))(given(strategy)(each)))()
+
+
+def fuzz_loader(name: str, work: Path, inputs: int, seed: int, short: bool = False) -> LoaderResult:
     suffix, load, strategy = loaders(short)[name]
     result = LoaderResult()
     folder = work / name
     folder.mkdir(parents=True, exist_ok=True)
 
-    @hypothesis_seed(seed)
-    @settings(max_examples=inputs, deadline=None, database=None, phases=(Phase.generate,),
-              suppress_health_check=list(HealthCheck))
-    @given(strategy)
     def attack(data: bytes) -> None:
         result.inputs += 1
         path = folder / f"input-{result.inputs}{suffix}"
@@ -130,7 +134,7 @@ def fuzz_loader(name: str, work: Path, inputs: int, seed: int, short: bool = Fal
         result.slowest_s = max(result.slowest_s, time.monotonic() - started)
         path.unlink(missing_ok=True)
 
-    attack()
+    for_each_example(strategy, inputs, seed, attack)
     return result
 
 
@@ -144,9 +148,6 @@ def _kept(path: Path, work: Path, why: str) -> str:
 def index_unchanged(work: Path, seed: int, per_loader: int = 3) -> dict[str, Any]:
     """Ingest a few hostile files of each kind into a real index holding two clean articles; report whether
     anything already indexed changed."""
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as hypothesis_seed
-
     from dossier.answer import Dossier
     from dossier.core.settings import load_settings
 
@@ -164,20 +165,21 @@ def index_unchanged(work: Path, seed: int, per_loader: int = 3) -> dict[str, Any
     hostile = work / "hostile"
     hostile.mkdir(exist_ok=True)
     for name, (suffix, _load, strategy) in loaders(short=True).items():
-        @hypothesis_seed(seed)
-        @settings(max_examples=per_loader, deadline=None, database=None, phases=(Phase.generate,),
-                  suppress_health_check=list(HealthCheck))
-        @given(strategy)
-        def keep(data: bytes) -> None:
-            (hostile / f"{name}-{len(list(hostile.iterdir()))}{suffix}").write_bytes(data)
-
-        keep()
+        for_each_example(strategy, per_loader, seed, _writer(hostile, name, suffix))
     report = dossier.add([hostile])
     after = _index_state(dossier), dossier.ask(question).answer
     kept_before = {k: v for k, v in after[0].items() if k in before[0]}
     return {"hostile_files": len(list(hostile.iterdir())), "added": report.count("added"),
             "rejected": len(report.rejected), "changed": int(kept_before != before[0] or after[1] != before[1]),
             "documents_lost": len(set(before[0]) - set(after[0]))}
+
+
+def _writer(folder: Path, name: str, suffix: str) -> Callable[[bytes], None]:
+    """What writes each generated input as the next file of ``folder``."""
+    def write(data: bytes) -> None:
+        (folder / f"{name}-{len(list(folder.iterdir()))}{suffix}").write_bytes(data)
+
+    return write
 
 
 def _index_state(dossier: Any) -> dict[str, Any]:
