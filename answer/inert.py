@@ -166,19 +166,21 @@ class InertJudge:
         self.query_vector = query_vector if meaning else None
         self.vectors_of = vectors_of if meaning else None
         self._prototypes: dict[str, Any] | None = None
-        self._decided: dict[tuple[str, int, int], bool] = {}
+        self._decided: dict[tuple[str, str], bool] = {}
         self._lock = threading.Lock()
 
     def __call__(self, passage: Passage, start: int, end: int) -> bool:
-        key = (passage.passage_id, start, end)
+        # Keyed by what the decision reads (the sentence, and whether it is prose): the form-only judge
+        # serves every index of a process, and one passage id can hold other text in an index chunked otherwise.
+        text = passage.text[start:end]
+        key = (passage.kind, text)
         decided = self._decided.get(key)
         if decided is None:
-            text = passage.text[start:end]
             decided = bool(INSTRUCTION.search(text))
             if not decided:
                 margin = self.margin(passage, start, end, text) if passage.kind == "text" else 0.0
                 decided = self.model.inert((margin, *form_cues(text)))
-            if len(self._decided) < _CACHE_LIMIT:  # a passage's text never changes under its id
+            if len(self._decided) < _CACHE_LIMIT:
                 self._decided[key] = decided
         return decided
 
