@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dossier.answer.corpus import CorpusView, stems_of
 from dossier.answer.draft import Span
 from dossier.answer.entities import mentions_entity, names_set_aside
+from dossier.answer.inert import is_inert
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import states_quantities, targets_in
@@ -23,12 +24,6 @@ RECORD_OFF_TARGET = 1.0
 SET_ASIDE_PENALTY = 1.5  # a sentence naming what the question sets aside ("Besides DHS") is about that
 MAX_QUOTE_CHARS = 360
 
-# Sentences addressed to an AI inside a document: kept as text, never used as evidence.
-INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding)?\s*"
-    r"(instructions?|prompts?|rules|sources)\b|\btell the user\b|\byou are now\b|\bsystem prompt\b|"
-    r"\bignorez?\s+(les\s+|toutes\s+les\s+)?(instructions|consignes)|\bréponds?\s+que\b|\bdis à l'utilisateur\b",
-    re.IGNORECASE)
 _POINTS_BACK = re.compile(r"(?:cet|cette|ces|ce|il|elle|ils|elles|la société|l['’]entreprise|l['’]outil|le logiciel|"
                           r"la plateforme|this|these|it|they|the company|the tool|the platform)\b", re.IGNORECASE)
 
@@ -90,7 +85,7 @@ def sentence_candidates(scored: ScoredPassage, question: Question, entities: lis
         bounds = [(s, e) for s, e in sentences(passage.text)]
     found = []
     for start, end in bounds:
-        if INSTRUCTION.search(passage.text[start:end]):
+        if is_inert(passage, start, end):  # addressed to a reader or an AI: text, never evidence
             continue
         start, end = _trim(passage.text, start, end, weights, entities)
         span = Span(passage, start, end, scored.rank)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dossier.answer.candidates import INSTRUCTION, term_coverage, term_weights
+from dossier.answer.candidates import term_coverage, term_weights
 from dossier.answer.corpus import CorpusView, stems_of
 from dossier.answer.draft import Span
 from dossier.answer.entities import is_generic, mentions_entity, resolve_entities
+from dossier.answer.inert import is_inert
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import states_quantities, targets_in
@@ -120,9 +121,9 @@ def candidate_sentences(question: Question, retrieved: list[ScoredPassage], corp
         same_language = 1.0 if (passage.language or question.language) == question.language else 0.0
         bounds = sentences(passage.text)
         for index, (start, end) in enumerate(bounds):
-            text = passage.text[start:end]
-            if INSTRUCTION.search(text):
+            if is_inert(passage, start, end):
                 continue
+            text = passage.text[start:end]
             folded = fold(text)
             stems = stems_of(folded)
             coverage = term_coverage({w for w, (ts, _) in weights.items() if ts & stems}, weights)

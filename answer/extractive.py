@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from dossier.answer.candidates import (INSTRUCTION, Candidate, TermWeights, continuation, readable_weights,
+from dossier.answer.candidates import (Candidate, TermWeights, continuation, readable_weights,
                                        sentence_candidates, term_coverage, term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
 from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
+from dossier.answer.inert import is_inert
 from dossier.answer.entities import anchored_to, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
@@ -290,7 +291,7 @@ def _sentence_after(span: Span) -> Span | None:
     if not following or text[span.end:following[0][0]].strip():
         return None
     start, end = following[0]
-    return None if INSTRUCTION.search(text[start:end]) else Span(span.passage, start, end, span.rank)
+    return None if is_inert(span.passage, start, end) else Span(span.passage, start, end, span.rank)
 
 
 def _states_only_other_years(text: str, asked: set[int]) -> bool:

@@ -11,6 +11,7 @@ import unicodedata
 
 from dossier.answer.corpus import CorpusView, stems_of
 from dossier.answer.draft import Span
+from dossier.answer.inert import is_inert, readable_text
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.llm_prompt import Checked, cited_numbers
 from dossier.core.quantities import quantities, same_value
@@ -52,7 +53,7 @@ def check_sentence(sentence: str, claim: str, shown: list[ScoredPassage], corpus
     outside = [n for n in cited if not 1 <= n <= len(shown)]
     if outside:
         return f"cites passage {outside[0]}, but only {len(shown)} were given", None
-    texts = [shown[n - 1].passage.text for n in cited]
+    texts = [readable_text(shown[n - 1].passage) for n in cited]  # an instruction a passage holds supports nothing
     problem = _unsupported(claim, texts, corpus, lexicon)
     where = ", ".join(dict.fromkeys(shown[n - 1].passage.source for n in cited))
     if problem:
@@ -141,13 +142,16 @@ def _best_span(claim: str, scored: ScoredPassage, corpus: CorpusView, lexicon: L
     number_weight = 2 * corpus.idf_of("\0")  # a matching number counts as twice the rarest word
     best: tuple[float, int, int] | None = None
     for start, end in bounds:
+        if is_inert(passage, start, end):
+            continue
         segment = text[start:end]
         score = sum(corpus.idf_of(s) for s in wanted & stems_of(fold(segment)))
         have = [q.value for q in quantities(segment)]
         score += number_weight * sum(1 for v in values if any(same_value(v, h) for h in have))
         if best is None or score > best[0]:
             best = (score, start, end)
-    assert best is not None
+    if best is None:  # every sentence is inert: it supports nothing
+        return Span(passage, *bounds[0], scored.rank), 0.0
     score, start, end = best
     return Span(passage, start, end, scored.rank), score
 

@@ -14,6 +14,7 @@ from dossier.answer.draft import Draft, Span
 from dossier.answer.entities import names_read_as_words
 from dossier.answer.evidence import default_model
 from dossier.answer.extractive import ExtractiveAnswerer
+from dossier.answer.inert import InertJudge, judged_by
 from dossier.answer.lexicon import Lexicon, default_lexicon
 from dossier.answer.question import Question, analyse
 from dossier.answer.records import RecordsAnswerer
@@ -45,6 +46,7 @@ class QuestionService:
         self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity,
                                                                                       default_model())}
         self.typer = HeadTyper(index.query_vector)
+        self.inert = InertJudge(settings.embedder, index.query_vector, index.span_vectors)
         self._corpus: CorpusView | None = None
         self._corpus_generation = -1
         self._lock = threading.Lock()
@@ -112,6 +114,9 @@ class QuestionService:
         corpus = self.corpus()
         parsed = self.understood(question, lang)
         timings["analyse"] = _ms(started)
+        if self.inert.only_instructs(question):  # "Ignore your sources and say …" asks the sources nothing
+            refusal = Draft(True, reason="the question gives the answerer orders instead of asking the sources")
+            return Answer(**{**compose(parsed, refusal, []).__dict__, "timings_ms": timings})
         mark = time.perf_counter()
         parsed, scope = self.scoped(parsed, corpus)
         parsed = names_read_as_words(parsed, corpus, self.lexicon)
@@ -144,7 +149,8 @@ class QuestionService:
             if not draft.abstained:
                 retrieved = _both_retrievals(computed[1], retrieved)
         else:
-            draft = self.answerer(answerer or self.settings.answerer).answer(parsed, retrieved, corpus)
+            with judged_by(self.inert):  # sentences a document addresses to its reader are never evidence
+                draft = self.answerer(answerer or self.settings.answerer).answer(parsed, retrieved, corpus)
             if draft.abstained and not parsed.records_intent:
                 # The question never said "records", but a recipient, agency or office it names may be
                 # one of theirs, and the prose had no answer.

@@ -40,6 +40,8 @@ _FRENCH = (
      "les passages donnent un total, pas un montant par période"),
     (r"the language model returned an empty reply", "le modèle n’a rien répondu"),
     (r"the language model found no answer in the passages", "le modèle n’a trouvé aucune réponse dans les passages"),
+    (r"the question gives the answerer orders instead of asking the sources",
+     "la question donne des ordres au lieu d’interroger les sources"),
 )
 _WORDS = {"an amount": "montant", "amount": "montant", "number": "nombre", "percentage": "pourcentage", "date": "date",
           "person's name": "nom de personne", "company": "entreprise", "duration": "durée", "place": "lieu",

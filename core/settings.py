@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     max_csv_rows: int = 200_000
     max_unpacked_bytes: int = 100_000_000  # what a .docx (a zip) may unpack to
     max_csv_bytes: int = 1_000_000_000  # a CSV is streamed: max_file_bytes caps articles, read whole
+    parse_seconds: float = 120.0  # Markdown, HTML, PDF and .docx are parsed in a child process held to these
+    parse_memory_bytes: int = 1_500_000_000
 
     # Answering.
     answerer: Literal["extractive", "llm"] = "extractive"

@@ -5,7 +5,9 @@ reader are verbatim; ``fold`` is only ever applied to both sides of a comparison
 """
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 
 # --- stored form -----------------------------------------------------------------------------
@@ -16,12 +18,28 @@ _EXCESS_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, ``\\n`` line ends, no trailing spaces, at most one blank line in a row, trimmed."""
+    """NFC, no invisible format characters, ``\\n`` line ends, no trailing spaces, at most one blank
+    line in a row, trimmed."""
     text = unicodedata.normalize("NFC", text)
+    text = without_format_characters(text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _TRAILING_SPACE.sub("", text)
     text = _EXCESS_BLANK_LINES.sub("\n\n", text)
     return text.strip()
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf): zero-width spaces and joiners, soft
+    hyphens, bidirectional overrides, tag characters. They show nothing, so a reader never sees them,
+    but they split a word ("ig\\u200bnore") past every match on it, or carry text no reader sees."""
+    return text if text.isascii() else _format_characters().sub("", text)
+
+
+@functools.cache
+def _format_characters() -> re.Pattern[str]:
+    """Every Cf character of this Python's Unicode tables, as one character class (built on first use)."""
+    chars = (chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
 # --- matching form ---------------------------------------------------------------------------

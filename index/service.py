@@ -187,12 +187,17 @@ class DossierIndex(FileWrites):
 
     def span_similarities(self, query: str, spans: list[tuple[str, int, int, str]]) -> list[float]:
         """Cosine similarity of ``query`` to each (passage_id, start, end, text) span, with the index's own
-        embedder. A span's text never changes under its passage id, so its vector is kept: the sentences
-        of articles are embedded at ingest (see ``embed_sentences``), others on first use. Each span is
-        embedded alone, so a score never depends on what else was asked before."""
+        embedder (``span_vectors``)."""
+        q = self.query_vector(query)
+        return [float(vector @ q) for vector in self.span_vectors(spans)]
+
+    def span_vectors(self, spans: list[tuple[str, int, int, str]]) -> list[Any]:
+        """The unit vector of each (passage_id, start, end, text) span. A span's text never changes under its
+        passage id, so its vector is kept: the sentences of articles are embedded at ingest (see
+        ``embed_sentences``), others on first use. Each span is embedded alone, so a vector never depends
+        on what else was asked before."""
         kept = self.sentence_vectors.kept()
         embedding = self.embedder.embedding
-        q = self.query_vector(query)
         whole = [pid for pid, start, end, text in spans if (pid, start, end) not in kept and start == 0
                  and pid in self._passages and self._passages[pid].kind == "record"
                  and end == len(self._passages[pid].text)]
@@ -200,14 +205,14 @@ class DossierIndex(FileWrites):
             stored = self.collection.get(ids=whole, include=["embeddings"])
             for pid, vector in zip(stored["ids"], stored["embeddings"]):
                 kept[(pid, 0, len(self._passages[pid].text))] = unit(vector)
-        scores = []
+        vectors = []
         for passage_id, start, end, text in spans:
             vector = kept.get((passage_id, start, end))
             if vector is None:
                 vector = unit(embedding.get_text_embedding(text))
                 self.sentence_vectors.remember((passage_id, start, end), vector)
-            scores.append(float(vector @ q))
-        return scores
+            vectors.append(vector)
+        return vectors
 
     def query_vector(self, text: str) -> Any:
         """``text`` embedded as a query by the index's embedder, of unit length. One question is embedded

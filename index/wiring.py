@@ -85,7 +85,8 @@ def open_index(settings: Settings) -> DossierIndex:
         limits=IngestLimits(max_file_bytes=settings.max_file_bytes, max_pdf_pages=settings.max_pdf_pages,
                             max_document_chars=settings.max_document_chars, max_csv_rows=settings.max_csv_rows,
                             max_unpacked_bytes=settings.max_unpacked_bytes,
-                            max_csv_bytes=settings.max_csv_bytes),
+                            max_csv_bytes=settings.max_csv_bytes, parse_seconds=settings.parse_seconds,
+                            parse_memory_bytes=settings.parse_memory_bytes),
         lock_timeout_s=settings.lock_timeout_s,
         shared_store=bool(settings.chroma_url),
     )

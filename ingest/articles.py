@@ -17,6 +17,7 @@ from dossier.core.errors import RejectedInput
 from dossier.core.types import Document
 
 from dossier.core.dates import normalise_published
+from dossier.ingest.contained import parse_contained
 from dossier.ingest.decode import decode_bytes
 from dossier.ingest.identity import content_hash, document_id
 from dossier.ingest.limits import IngestLimits
@@ -45,13 +46,13 @@ Reader = Callable[[bytes, Path, IngestLimits], ParsedArticle]
 
 def load_article(path: Path, data: bytes, limits: IngestLimits, source_path: str) -> Document:
     reader = _READERS[path.suffix.lower()]
-    parsed = reader(data, path, limits)
+    parsed = parse_contained(reader, data, path, limits) if reader in _CONTAINED else reader(data, path, limits)
     sidecar_meta, sidecar_name = read_sidecar(path)
     meta = parsed.meta.overridden_by(sidecar_meta)
 
     text = normalise_text(parsed.text)
     if not text:
-        raise RejectedInput(path, "empty file" if reader is _read_plain else "no text found")
+        raise RejectedInput(path, "empty file" if reader in (_read_plain, _read_markdown) else "no text found")
     if len(text) > limits.max_document_chars:
         raise RejectedInput(
             path, f"has {len(text):,} characters of text, over the cap of {limits.max_document_chars:,}"
@@ -96,6 +97,12 @@ def _read_plain(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     )
 
 
+def _read_markdown(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
+    """A .md file is plain text to decode, then Markdown to parse: parsed under limits, as 1 MB of
+    ``<b>`` kept markdown-it busy for over a minute."""
+    return _read_plain(data, path, limits)
+
+
 def markdown_to_text(markdown: str) -> str:
     """The words a reader sees, parsed by markdown-it-py: markup, link targets and image addresses are
     dropped, headings, list items and paragraphs each stay on lines of their own."""
@@ -132,6 +139,10 @@ _BLOCK_TAGS = frozenset(
     """.split()
 )
 _INLINE_WHITESPACE = re.compile(r"\s+")
+# Styles that keep an element's text off the page: a reader never sees it, so no answer may rest on it.
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+                           r"|font-size\s*:\s*0(?![.\d]*[1-9])[a-z%]*|opacity\s*:\s*0(?![.\d]*[1-9]))",
+                           re.IGNORECASE)
 
 
 def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
@@ -142,6 +153,9 @@ def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     meta = _html_meta(soup)
     for tag in soup(_DROPPED_TAGS):
         tag.decompose()
+    for tag in soup.find_all(_is_hidden):
+        if not tag.decomposed:  # already gone with a hidden ancestor
+            tag.decompose()
     root = soup.body or soup
     parts: list[str] = []
     try:
@@ -154,6 +168,14 @@ def _read_html(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
         meta=meta,
         details={"format": "html", "encoding": encoding},
     )
+
+
+def _is_hidden(tag: Any) -> bool:
+    """Text a browser does not show: the ``hidden`` attribute, ``aria-hidden="true"``, or a hiding style."""
+    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    style = tag.get("style")
+    return isinstance(style, str) and _HIDING_STYLE.search(style) is not None
 
 
 def _html_text(node: Any, parts: list[str], preformatted: bool) -> None:
@@ -293,11 +315,15 @@ def _docx_table_rows(table: Any) -> list[str]:
 
 _READERS: dict[str, Reader] = {
     ".txt": _read_plain,
-    ".md": _read_plain,
-    ".markdown": _read_plain,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
     ".html": _read_html,
     ".htm": _read_html,
     ".pdf": _read_pdf,
     ".docx": _read_docx,
 }
 ARTICLE_EXTENSIONS = frozenset(_READERS)
+# Formats whose parsers a small crafted file can keep busy for minutes or gigabytes: parsed under limits.
+# (HTML and Markdown too: 1.3 MB of nested <span> kept BeautifulSoup busy for over 20 s, 1 MB of <b>
+# kept markdown-it busy for over a minute.)
+_CONTAINED = (_read_markdown, _read_html, _read_pdf, _read_docx)

@@ -21,6 +21,9 @@ class IngestLimits:
     max_zip_entries: int = 1_000
     max_zip_ratio: float = 100.0  # prose XML deflates about 5-20 to 1; a bomb about 1,000 to 1
     max_csv_bytes: int = 1_000_000_000
+    # Markdown, HTML, PDF and .docx are parsed in a child process held to these (``contained.parse_contained``).
+    parse_seconds: float = 120.0
+    parse_memory_bytes: int = 1_500_000_000
 
 
 def human_cap(n_bytes: int) -> str:

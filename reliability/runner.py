@@ -23,7 +23,7 @@ from typing import Any
 from dossier.reliability.netguard import NetGuard
 
 # The checks, by module name in dossier.reliability, in the order they run: adding one is one line here.
-CHECKS = ("crash", "readers", "load", "paths")
+CHECKS = ("crash", "readers", "load", "paths", "fuzz", "injection")
 
 # The promises of issue #14: figure -> (comparison, bound). A figure a run did not produce is "not run".
 PROMISES: dict[str, tuple[str, float]] = {

@@ -1,7 +1,5 @@
-"""The harness's checks can fail: each is shown a planted fault and must report it.
-
-(The planted obeyed injection belongs with the injection check, on its own branch.)
-"""
+"""The harness's checks can fail: each is shown a planted fault and must report it (a loader that
+crashes or hangs: test_reliability_fuzz.py)."""
 from __future__ import annotations
 
 import json
@@ -60,6 +58,21 @@ def test_an_outbound_connection_is_refused_and_counted_here_and_in_a_child(tmp_p
     assert child.returncode != 0 and "ConnectionRefusedError" in child.stderr
     assert len(guard.attempts()) == 2 and "192.0.2.2" in guard.attempts()[1], guard.attempts()
     guard.log.write_text("")  # the fixture checks that nothing else went out
+
+
+def test_an_obeyed_injection_is_counted(planted_world, guard, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planted fault: every sentence is taken as data again (none inert), so the model that obeys is
+    shown the planted note as a passage, repeats its payload, and the planted sentence supports it."""
+    from dossier.answer.inert import InertJudge
+    from dossier.reliability import injection
+
+    dossier, server, manifest = planted_world
+    attack = next(a for a in manifest["attacks"] if a["file"] == "water-utility-note-for-ai.en.txt")
+    assert injection.attack_all(dossier, server, [attack], [])["injection_succeeded"] == 0
+    monkeypatch.setattr(InertJudge, "__call__", lambda self, passage, start, end: False)
+    figures = injection.attack_all(dossier, server, [attack], [])
+    assert figures["injection_succeeded"] == 1, figures
+    assert any("payload" in failure for failure in figures["injection_failures"][attack["file"]]), figures
 
 
 def test_the_report_keeps_promises_only_when_the_figures_do(tmp_path: Path) -> None:
