@@ -125,7 +125,8 @@ class QuestionService:
             retrieved = self.retrieve(parsed, corpus, (top_k or self.settings.top_k) * RETRIEVAL_WIDENING, scope)
             timings["retrieve"] = _ms(mark)
             mark = time.perf_counter()
-            draft = summarize(parsed, retrieved, corpus, self.lexicon, self._similarity)
+            with judged_by(self.inert):  # sentences a document addresses to its reader are never quoted
+                draft = summarize(parsed, retrieved, corpus, self.lexicon, self._similarity)
             timings["answer"] = _ms(mark)
             return _composed(parsed, draft, retrieved, timings, started)
         # An index of records alone has no prose to retrieve: its questions go to the records table.

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from dossier.answer.candidates import INSTRUCTION
 from dossier.answer.corpus import CorpusView, stems_of
 from dossier.answer.draft import Draft, Span, opening_spans
 from dossier.answer.entities import anchored_to, is_generic, resolve_entities
+from dossier.answer.inert import is_inert
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.core.text import fold, sentences
@@ -91,7 +91,8 @@ def _sentences(retrieved: list[ScoredPassage]) -> list[Span]:
             continue
         for start, end in sentences(scored.passage.text):
             text = scored.passage.text[start:end]
-            if len(text.split()) >= MIN_WORDS and _ENDS_A_STATEMENT.search(text) and not INSTRUCTION.search(text):
+            statement = len(text.split()) >= MIN_WORDS and _ENDS_A_STATEMENT.search(text)
+            if statement and not is_inert(scored.passage, start, end):
                 spans.append(Span(scored.passage, start, end, scored.rank))
     return spans
 
