@@ -51,14 +51,22 @@ class EngineService:
 
     def ask(self, question: str, top_k: int | None = None, lang: str | None = None,
             answerer: str | None = None, workspace: str | None = None) -> Any:
-        return self.dossier.in_workspace(workspace).ask(question, top_k=top_k, lang=lang, answerer=answerer)
+        return self._serving(workspace).ask(question, top_k=top_k, lang=lang, answerer=answerer)
 
     def add(self, paths: list[str], job: str | None = None, workspace: str | None = None) -> Any:
         def note(done: int, total: int, path: str) -> None:
             with self._lock:
                 self._steps.setdefault(job, []).append((done, total, str(path)))
 
-        return self.dossier.in_workspace(workspace).add(paths, on_progress=note if job else None)
+        return self._serving(workspace).add(paths, on_progress=note if job else None)
+
+    def _serving(self, workspace: str | None) -> Any:
+        """The Dossier of ``workspace``, held for serving like the engine's own index, so that a CLI writer
+        into a workspace this process has open is refused at once instead of going unseen."""
+        dossier = self.dossier.in_workspace(workspace)
+        if dossier is not self.dossier:
+            dossier.index.hold_for_serving()
+        return dossier
 
     def progress(self, job: str, since: int = 0, final: bool = False) -> list[tuple[int, int, str]]:
         """The progress steps of an ingest job after the first ``since``; ``final`` forgets the job."""
@@ -67,19 +75,19 @@ class EngineService:
             return steps[since:]
 
     def remove(self, id_or_path: str, workspace: str | None = None) -> list[str]:
-        return self.dossier.in_workspace(workspace).remove(id_or_path)
+        return self._serving(workspace).remove(id_or_path)
 
     def documents(self, workspace: str | None = None) -> list[Any]:
-        return self.dossier.in_workspace(workspace).documents()
+        return self._serving(workspace).documents()
 
     def records(self, workspace: str | None = None) -> list[Any]:
-        return self.dossier.in_workspace(workspace).records()
+        return self._serving(workspace).records()
 
     def plan_records(self, plan: dict[str, Any], workspace: str | None = None) -> tuple[list[Any], int]:
-        return self.dossier.in_workspace(workspace).plan_records(plan)
+        return self._serving(workspace).plan_records(plan)
 
     def describe(self, workspace: str | None = None) -> dict[str, Any]:
-        return self.dossier.in_workspace(workspace).describe()
+        return self._serving(workspace).describe()
 
 
 class _ServerManager(BaseManager):

@@ -76,6 +76,8 @@ class ServingOwner:
 
     def hold(self) -> None:
         """Take the index for this serving process (waiting out a writer at work, up to the timeout)."""
+        if self.held:
+            return
         try:
             self._lock.acquire()
         except Timeout as exc:

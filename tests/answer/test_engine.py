@@ -168,3 +168,17 @@ def test_engine_answers_a_session_from_its_workspace_and_holds_it(engine, tmp_pa
         delete_workspace(engine.settings, "canal")
     with pytest.raises(ConfigError, match="workspace name"):
         engine.in_workspace("../canal")
+
+
+def test_a_workspace_the_engine_has_open_refuses_other_writers_like_its_own_index(engine, tmp_path: Path) -> None:
+    from dossier.answer import Dossier, create_workspace
+    from dossier.core.errors import IndexLocked
+    from dossier.core.settings import for_workspace
+
+    article = tmp_path / "quay.md"
+    article.write_text("# Quay repairs\n\nThe port of Brest paid Quaywell 1.1 million euros in 2023.\n", encoding="utf-8")
+    create_workspace(engine.settings, "harbour-desk")
+    engine.in_workspace("harbour-desk").add([article])  # the engine now has that workspace's index open
+    writer = Dossier(for_workspace(engine.settings, "harbour-desk"))  # a CLI in another process, say
+    with pytest.raises(IndexLocked, match="served by"):
+        writer.add([article])
