@@ -17,7 +17,6 @@ from dossier.core.text import sentences
 from dossier.core.types import Passage
 
 MAX_KEPT_SPAN_VECTORS = 200_000  # about 300 MB of 384-d vectors at most
-_EMBED_BATCH = 64
 
 SpanKey = tuple[str, int, int]
 
@@ -75,10 +74,9 @@ class SentenceVectors:
                     current[key] = kept[key]
                 else:
                     missing.append((key, passage.text[start:end]))
-        for i in range(0, len(missing), _EMBED_BATCH):
-            batch = missing[i:i + _EMBED_BATCH]
-            for (key, _text), vector in zip(batch, self._embed_texts([text for _key, text in batch])):
-                kept[key] = current[key] = unit(vector)
+        # One call: the embedder sorts them by length and cuts its own batches.
+        for (key, _text), vector in zip(missing, self._embed_texts([text for _key, text in missing])):
+            kept[key] = current[key] = unit(vector)
         if missing or not self.path.exists():
             self._save(current, np)
         return len(missing)
