@@ -35,7 +35,7 @@ _UNREADABLE = (OSError, UnicodeError, ValueError)
 # Records of a streamed CSV written per batch: memory holds one batch, whatever the file's size.
 RECORD_BATCH = 2_000
 # Articles embedded together and added to Chroma in one add (their passages sorted by length).
-ARTICLE_GROUP = 32
+ARTICLE_GROUP = 16
 # A band neighbour is scored exactly only when its signature estimates it this close to the threshold
 # (an estimate from 128 values is within 0.2 of the true Jaccard with overwhelming probability).
 _ESTIMATE_MARGIN = 0.2
@@ -139,9 +139,13 @@ class FileWrites:
         return _PendingArticle(slot, key, previous, document, self.build_passages(document), grams, signature)
 
     def _write_articles(self, articles: list[_PendingArticle]) -> list[FileOutcome]:
-        """Vectors first (one embedding call, one Chroma add), then one registry commit per article: until
-        its commit, retrieval ignores an article's vectors, and a failure deletes those not committed."""
-        self._store_vectors([p for article in articles for p in article.passages])
+        """Vectors first (the group's passages in one sorted embedding call and one Chroma add, then their
+        sentences), then one registry commit per article: until its commit, retrieval ignores an article's
+        vectors, and a failure deletes those not committed."""
+        passages = [p for article in articles for p in article.passages]
+        self._store_vectors(passages)
+        # Their sentences too, now: the progress shown per file then covers all the embedding.
+        self.sentence_vectors.embed_articles(passages, save=False)
         outcomes: list[FileOutcome] = []
         try:
             for article in articles:
