@@ -30,12 +30,16 @@ def progress_bar() -> Any:
     gets the report printed after it)."""
     if not sys.stderr.isatty():
         return None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from dossier.core.progress import Pace
 
+    # The bar is drawn with terminal escapes, so it writes under the wrapper that shows a file's escapes
+    # as text (cli/main.py); rich strips control characters from the file names it is given.
+    terminal = Console(file=getattr(sys.stderr, "underlying", sys.stderr))
     progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[pace]}"), transient=True)
+                        TextColumn("{task.fields[pace]}"), console=terminal, transient=True)
     pace = Pace("files")
     task = None
 
