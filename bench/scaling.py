@@ -4,8 +4,8 @@ Method:
 1. A seeded synthetic corpus (``bench/synthetic.py``: real French and English sentences, numbers and
    names varied, vectors made from real ones) is written to a temporary folder and ingested through
    ``DossierIndex.ingest`` with the default embedder's layout, grown in steps to each size
-   (``--sizes``, passages). The build skips the near-duplicate check, quadratic today (the
-   ``ingest-speed`` branch replaces it), and never embeds with the model: neither is on the query path.
+   (``--sizes``, passages). The build skips the near-duplicate check and never embeds with the model:
+   neither is on the query path.
 2. At each size, each in a fresh process: ``Dossier.ask`` over distinct generated questions (p50/p95,
    with the time from opening the index to the first answer), the one-shot ``dossier ask`` command's
    wall time, and ``dossier serve`` from launch to its first answer through gradio_client with the
@@ -30,7 +30,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import REPO, dir_bytes, first_answer, free_port, load_average, merge_results, spread  # noqa: E402
+from measure import (REPO, child_result, dir_bytes, first_answer, free_port, load_average,  # noqa: E402
+                     merge_results, print_result, spread)
 from synthetic import SyntheticCorpus, PooledVectors, embed_pool, real_sentences  # noqa: E402
 
 QUESTIONS = 30
@@ -51,18 +52,19 @@ def build(index_dir: Path, corpus_dir: Path, sizes: list[int], on_size) -> None:
     from dossier.core.settings import load_settings
     from dossier.index import open_index
 
-    # Neither the quadratic near-duplicate check nor the model's passage embedding is on the query path.
+    # Neither the near-duplicate check (MinHash and the band look-up per file) nor the model's passage
+    # embedding is on the query path.
     file_writes.find_near_duplicates = lambda document, others: []
     file_writes.shingles = lambda text: frozenset()
     index = open_index(load_settings({"index": index_dir}, environ={}))
     corpus = SyntheticCorpus(real_sentences())
     started = time.perf_counter()
-    pool = embed_pool(corpus, index.embedder.embedding.get_text_embedding_batch, POOL_PER_LANGUAGE)
+    pool = embed_pool(corpus, index.embedder.embedding.embed_texts, POOL_PER_LANGUAGE)
     print(f"bench: pool of {len(pool)} real sentence vectors in {time.perf_counter() - started:.0f} s",
           file=sys.stderr, flush=True)
     pooled = PooledVectors(corpus, pool)
     # The build's vectors (see synthetic.py); the chunker still counts tokens with the real model.
-    index.embedder = dataclasses.replace(index.embedder, embedding=SimpleNamespace(get_text_embedding_batch=pooled))
+    index.embedder = dataclasses.replace(index.embedder, embedding=SimpleNamespace(embed_texts=pooled))
     index.sentence_vectors._embed_texts = pooled  # noqa: SLF001
     written = 0
     for size in sizes:
@@ -113,14 +115,6 @@ def ask_loop(index_dir: Path, chroma_url: str | None, profile: Path | None) -> d
             "parts_p50_ms": {k: spread(v)["p50"] for k, v in parts.items()},
             "load_average_1m": [load_before, load_average()],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-
-
-def _child(args: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, env=_env(), cwd=REPO)
-    line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-RESULT ")), None)
-    if proc.returncode or not line:
-        return {"error": proc.stdout[-1500:] or f"exit {proc.returncode}"}
-    return json.loads(line.removeprefix("BENCH-RESULT "))
 
 
 def _tree_peak_rss_mb(pid: int) -> float:
@@ -195,13 +189,13 @@ def measure_size(index_dir: Path, size: int, facts: dict, profile_dir: Path | No
     questions = json.loads((index_dir.parent / "questions.json").read_text())
     profile = ["--profile", str(profile_dir / f"ask-{size}.txt")] if profile_dir else []
     point = {"size": size, "build": facts,
-             "embedded": _child(["--ask", str(index_dir), *profile]),
+             "embedded": child_result(__file__, ["--ask", str(index_dir), *profile]),
              "one_shot_ask": one_shot_ask(index_dir, questions[0]),
              "serve": serve_start(index_dir, questions[1])}
     if chroma:
         server, url = chroma_server(index_dir / "chroma")
         try:
-            point["chroma_server"] = _child(["--ask", str(index_dir), "--chroma-url", url])
+            point["chroma_server"] = child_result(__file__, ["--ask", str(index_dir), "--chroma-url", url])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -220,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.ask:
-        print("BENCH-RESULT " + json.dumps(ask_loop(args.ask, args.chroma_url, args.profile)))
+        print_result(ask_loop(args.ask, args.chroma_url, args.profile))
         return 0
     from dossier.core.settings import apply_offline_env
 

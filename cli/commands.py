@@ -26,20 +26,29 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def progress_bar() -> Any:
-    """A bar on a terminal, nothing when output is piped or logged."""
+    """A bar with the rate and the time left on a terminal; nothing when output is piped or logged (a log
+    gets the report printed after it)."""
     if not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    progress = Progress(transient=True)
+    from dossier.core.progress import Pace
+
+    # The bar is drawn with terminal escapes, so it writes under the wrapper that shows a file's escapes
+    # as text (cli/main.py); rich strips control characters from the file names it is given.
+    terminal = Console(file=getattr(sys.stderr, "underlying", sys.stderr))
+    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[pace]}"), console=terminal, transient=True)
+    pace = Pace("files")
     task = None
 
     def update(done: int, total: int, path: str) -> None:
         nonlocal task
         if task is None:
             progress.start()
-            task = progress.add_task("indexing", total=total)
-        progress.update(task, completed=done, description=Path(path).name[:40])
+            task = progress.add_task("indexing", total=total, pace="")
+        progress.update(task, completed=done, description=Path(path).name[:40], pace=pace.describe(done, total))
         if done >= total:
             progress.stop()
 

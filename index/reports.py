@@ -22,6 +22,7 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (path, other id, similarity)
     seconds: float = 0.0
+    near_duplicate_comparisons: int = 0  # stored articles scored exactly against new files (a few per file)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

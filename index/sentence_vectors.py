@@ -17,7 +17,6 @@ from dossier.core.text import sentences
 from dossier.core.types import Passage
 
 MAX_KEPT_SPAN_VECTORS = 200_000  # about 300 MB of 384-d vectors at most
-_EMBED_BATCH = 64
 
 SpanKey = tuple[str, int, int]
 
@@ -36,6 +35,7 @@ class SentenceVectors:
         self.path = path
         self._embed_texts = embed_texts
         self._kept: dict[SpanKey, Any] | None = None
+        self._unsaved = False  # embedded without saving (save=False) since the file was written
         self._lock = threading.Lock()
 
     @classmethod
@@ -52,15 +52,17 @@ class SentenceVectors:
     def forget(self) -> None:
         """Drop what is in memory; the next use reads the file again, as a new process would."""
         self._kept = None
+        self._unsaved = False
 
     def remember(self, key: SpanKey, vector: Any) -> None:
         kept = self.kept()
         if len(kept) < MAX_KEPT_SPAN_VECTORS:
             kept[key] = vector
 
-    def embed_articles(self, passages: Iterable[Passage]) -> int:
+    def embed_articles(self, passages: Iterable[Passage], save: bool = True) -> int:
         """Embed every article sentence not embedded yet, in batches, and save the cache. Returns how many
-        were new. Sentences of passages no longer given are dropped from the file."""
+        were new. Sentences of passages no longer given are dropped from the file. ``save=False``: only
+        embed (a writer's group of new articles); the writer's last call, given every passage, saves."""
         import numpy as np
 
         kept = self.kept()
@@ -75,12 +77,13 @@ class SentenceVectors:
                     current[key] = kept[key]
                 else:
                     missing.append((key, passage.text[start:end]))
-        for i in range(0, len(missing), _EMBED_BATCH):
-            batch = missing[i:i + _EMBED_BATCH]
-            for (key, _text), vector in zip(batch, self._embed_texts([text for _key, text in batch])):
-                kept[key] = current[key] = unit(vector)
-        if missing or not self.path.exists():
+        # One call: the embedder sorts them by length and cuts its own batches.
+        for (key, _text), vector in zip(missing, self._embed_texts([text for _key, text in missing])):
+            kept[key] = current[key] = unit(vector)
+        self._unsaved |= bool(missing)
+        if save and (self._unsaved or not self.path.exists()):
             self._save(current, np)
+            self._unsaved = False
         return len(missing)
 
     def _save(self, current: dict[SpanKey, Any], np: Any) -> None:

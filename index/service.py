@@ -32,7 +32,7 @@ from dossier.index.records_table import RecordsTable
 from dossier.index.registry import DocumentSummary, Registry
 from dossier.index.retrieval import SENTENCE_POOL, HybridRetriever, rerank_by_best_sentence
 from dossier.index.sentence_vectors import SentenceVectors, unit
-from dossier.ingest import IngestLimits, collect_files, shingles
+from dossier.ingest import IngestLimits, collect_files
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -79,7 +79,7 @@ class DossierIndex(FileWrites):
         self.records_table = records_table
         self._stage = RecordsStage(directory / "records.stage.duckdb")  # a streamed CSV's table rows, until synced
         self._query_vectors = functools.lru_cache(maxsize=256)(self._embed_query)
-        self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.get_text_embedding_batch)
+        self.sentence_vectors = SentenceVectors.beside(directory, layout, embedder.embedding.embed_texts)
 
     # ---- reading ------------------------------------------------------------------------------
     def check_layout(self) -> None:
@@ -281,16 +281,9 @@ class DossierIndex(FileWrites):
             self.check_layout()
             self._sweep_orphan_vectors()
             self._stage.clear()  # a crashed writer's
-            changed = False
-            # The stored articles' shingles, read once a batch: each new file is compared with them all
-            # (and with the files before it) without re-reading and re-shingling the collection.
-            article_shingles = {doc_id: shingles(text) for doc_id, text in self.registry.article_texts()} if files else {}
-            for done, path in enumerate(files, start=1):
-                outcome = self._ingest_one(path, report, article_shingles)
-                report.outcomes.append(outcome)
-                changed |= outcome.status in ("added", "updated", "duplicate")
-                if on_progress:
-                    on_progress(done, len(files), str(path))
+            self._fill_signatures()
+            self._ingest_files(files, report, on_progress)
+            changed = any(o.status in ("added", "updated", "duplicate") for o in report.outcomes)
             if changed or self._bm25_store.generation() != self.registry.generation():
                 self._rebuild_lexical()  # also after a crash left BM25 behind, with nothing new to add
             if changed:
@@ -358,7 +351,7 @@ class DossierIndex(FileWrites):
         """Embed the passages' texts and add them to Chroma under their passage ids (records only when
         the settings ask for record vectors)."""
         nodes = _nodes(p for p in passages if p.kind == "text" or self.embed_records)
-        embeddings = self.embedder.embedding.get_text_embedding_batch([n.text for n in nodes])
+        embeddings = self.embedder.embedding.embed_texts([n.text for n in nodes])
         for node, embedding in zip(nodes, embeddings):
             node.embedding = embedding
         if nodes:

@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from dossier.core.errors import DossierError
+from dossier.core.progress import Pace
 from dossier.core.quantities import human_size
 from dossier.ingest import SUPPORTED_EXTENSIONS
 
@@ -45,9 +46,10 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
             accepted.append(target)
     if accepted:
         progress((0, len(accepted)), desc="Reading and indexing", unit="files")
+        pace = Pace("files")
 
         def on_progress(done: int, total: int, path: str) -> None:
-            progress((done, total), desc=f"Indexed {Path(path).name}", unit="files")
+            progress((done, total), desc=f"Indexed {Path(path).name} ({pace.describe(done, total)})", unit="files")
 
         try:
             report = dossier.add([str(p) for p in accepted], on_progress=on_progress)

@@ -71,8 +71,9 @@ def test_engine_ingests_with_progress_and_removes(engine, tmp_path: Path) -> Non
     report = engine.add([article, empty], on_progress=lambda done, total, path: seen.append((done, total, path)))
     statuses = {Path(o.path).name: o.status for o in report.outcomes}
     assert statuses == {"harbour.md": "added", "empty.txt": "rejected"}
+    # The empty file is refused at once; the article finishes when its group is written, after it.
     assert [(done, total, Path(path).name) for done, total, path in seen] == [
-        (1, 2, "harbour.md"), (2, 2, "empty.txt")], "every step arrives, in order, as in-process"
+        (1, 2, "empty.txt"), (2, 2, "harbour.md")], "every step arrives, in order, as in-process"
     added = next(o.document_id for o in report.outcomes if o.status == "added")
     answer = engine.ask("How much did the port authority of Saint-Malo pay Dredgeco?")
     assert not answer.abstained and any(c.document_id == added for c in answer.citations)

@@ -1,8 +1,11 @@
 """Investigations in the web chat, through gradio_client: each endpoint answers from the workspace it is
-given, a session's switch changes that session only (questions, sources, uploads), the conversation
+given, a session's switch changes that session only (questions, sources, uploads), an upload shows its
+rate and time left, the conversation
 exports as Markdown, and a workspace the server has open is never deleted under it."""
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,29 @@ def test_a_session_switch_changes_that_session_only(served, investigations, app_
     other.predict("tolls", api_name="/use_workspace")
     assert other.predict(api_name="/export") is None  # switching starts the session's conversation afresh
     switched.predict(uploaded, workspace="ports", api_name="/remove")
+
+
+def test_an_upload_into_a_workspace_shows_its_rate_and_time_left(served, investigations, app_fixtures: Path,
+                                                               tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    files = [app_fixtures / "northwind-analytics.txt", tmp_path / "dredging.txt"]
+    files[1].write_text("The port authority of Saint-Malo paid Dredgeco 4.2 million euros in March 2024 to deepen "
+                        "the outer harbour channel.\n", encoding="utf-8")
+    client = Client(served.url, verbose=False, download_files=False)
+    client.predict("tolls", api_name="/use_workspace")  # uploads go to the session's workspace
+    job = client.submit([handle_file(str(f)) for f in files], api_name="/upload")
+    rows = job.result(timeout=300)
+    assert [r["status"] for r in rows] == ["added", "added"]
+    progress = [unit.desc for update in asyncio.run(_updates(job)) for unit in getattr(update, "progress_data", None) or []]
+    assert any(re.fullmatch(r"Indexed \S+ \([\d.]+ files/s, done\)", desc or "") for desc in progress), progress
+    for row in rows:
+        client.predict(row["document_id"], workspace="tolls", api_name="/remove")
+
+
+async def _updates(job) -> list:
+    """Every update the server sent for a finished job (statuses with their progress, outputs)."""
+    return [update async for update in job]
 
 
 def test_a_malformed_or_unknown_workspace_is_refused_with_its_reason(client, investigations) -> None:

@@ -2,7 +2,7 @@
 
 Two investigations each hold one article of their own: a question in one never retrieves or cites the
 other's. `dossier chat` is driven piped (one answer a line) and on a pseudo-terminal (prompt, /new,
-/export, Ctrl-D); while it has its workspace open, that workspace cannot be deleted, and deleting
+/export, Ctrl-D), as is `dossier ingest --workspace` (its progress bar); while it has its workspace open, that workspace cannot be deleted, and deleting
 another leaves the rest intact. The tests run in file order: the last one deletes.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -117,6 +118,24 @@ class Terminal:
 
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
+
+
+def test_ingest_into_a_workspace_shows_the_rate_and_time_left_on_a_terminal(data_dir: Path) -> None:
+    articles = ["harboreye.en.txt", "merrow-commute.en.txt", "ferry-harbor-gazette.en.md"]
+    ingest = Terminal([sys.executable, "-m", "dossier.cli", "ingest", "--workspace", "scratch",
+                       *(str(FIXTURES / a) for a in articles)], env_for(data_dir))
+    try:
+        shown = ingest.expect("3 added")
+        assert ingest.process.wait(timeout=60) == 0
+    finally:
+        if ingest.process.poll() is None:
+            ingest.process.kill()
+        os.close(ingest.master)
+    assert "\\x1b" not in shown  # the bar is drawn, its escapes not printed as text
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # the terminal's colours and cursor moves
+    assert re.search(r"3/3 [\d.]+ files/s, done", plain), shown  # the bar's last state, before the summary
+    listed = json.loads(dossier_cli(data_dir, "docs", "list", "--workspace", "scratch", "--json").stdout)
+    assert sorted(Path(p).name for d in listed for p in d["source_paths"]) == sorted(articles)
 
 
 def test_interactive_chat_holds_its_workspace_and_deleting_another_leaves_the_rest(data_dir: Path,
