@@ -48,8 +48,9 @@ from dossier.core.types import Answer
 from dossier.web.records_view import (RECORD_COLUMNS, SORTS, filter_records, records_figure, records_frame,
                                       records_rows, write_csv)
 from dossier.web.render import (
-    DOCUMENT_COLUMNS, SEARCHING, answer_markdown, chat_payload, documents_rows, md_escape, sources_html,
+    DOCUMENT_COLUMNS, answer_markdown, searching_html, chat_payload, documents_rows, md_escape, sources_html,
 )
+from dossier.web.labels import browser_language, t
 from dossier.web.serve import serve as serve_blocks
 from dossier.web.uploads import UPLOAD_COLUMNS, UPLOAD_TYPES, add_uploads, upload_table
 from dossier.web.workspaces import active_label, export_file, in_workspace, workspace_choices
@@ -82,14 +83,14 @@ def build_app(dossier: Any) -> gr.Blocks:
             raise gr.Error(str(exc)) from exc
 
     def chat_stream(message: str, history: list[dict[str, Any]] | None, turns: list[dict] | None,
-                    workspace: str = ""):
+                    workspace: str = "", request: gr.Request = None):
         history = list(history or [])
         question = (message or "").strip()
         if not question:
             yield history, gr.skip(), "", gr.skip(), gr.skip()
             return
         history.append({"role": "user", "content": question})
-        yield history, SEARCHING, "", gr.skip(), gr.skip()
+        yield history, searching_html(browser_language(request)), "", gr.skip(), gr.skip()
         conversation = Conversation.from_dicts(turns)
         turn = conversation.ask(question, lambda understood: ask(understood, workspace))
         answer = turn.answer
@@ -236,71 +237,70 @@ def build_app(dossier: Any) -> gr.Blocks:
     # -- layout -------------------------------------------------------------------------------------
     with gr.Blocks(title="dossier") as demo:
         with gr.Row(elem_id="dossier-header", equal_height=False):
-            gr.Markdown("# dossier\nAnswers from your sources, every claim cited — or a clear *the sources do not say*.")
+            gr.Markdown(t("tagline"))
             with gr.Column(scale=0, min_width=260):
                 # Choices as the server starts; a workspace created since is typed in (checked by name).
-                switch = gr.Dropdown(label="Investigation", choices=workspace_choices(dossier), value="",
+                switch = gr.Dropdown(label=t("investigation"), choices=workspace_choices(dossier), value="",
                                      allow_custom_value=True, interactive=True, elem_id="workspace-switcher")
                 active = gr.Markdown(active_label(dossier, ""), elem_id="active-workspace")
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab(t("tab_chat"), id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, elem_classes="chat-pane"):
-                        chatbot = gr.Chatbot(label="Answers", height=520, buttons=["copy"], feedback_options=None,
+                        chatbot = gr.Chatbot(label=t("answers"), height=520, buttons=["copy"], feedback_options=None,
                                              sanitize_html=True, render_markdown=True, latex_delimiters=[],
                                              elem_id="chatbot",
-                                             placeholder="Ask about the indexed articles and procurement records, "
-                                                         "in English or French.")
-                        question = gr.Textbox(placeholder="Ask a question and press Enter", show_label=False,
+                                             placeholder=t("chat_placeholder"))
+                        question = gr.Textbox(placeholder=t("question_placeholder"), show_label=False,
                                               lines=1, max_lines=4, submit_btn=True, elem_id="question",
                                               autofocus=True)
                         examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES],
-                                              label="Examples (click to ask)", type="values")
+                                              label=t("examples"), type="values")
                         with gr.Row():
-                            clear = gr.Button("New conversation", size="sm", variant="secondary")
-                            export_button = gr.DownloadButton("Download conversation (Markdown)", size="sm",
+                            clear = gr.Button(t("new_conversation"), size="sm", variant="secondary")
+                            export_button = gr.DownloadButton(t("download_conversation"), size="sm",
                                                               visible=False, elem_id="export-conversation")
                     with gr.Column(scale=2, min_width=320):
-                        gr.Markdown("### Sources")
+                        gr.Markdown(t("sources_heading"))
                         sources = gr.HTML(sources_html(None), elem_id="sources")
-            with gr.Tab("Sources", id="sources-tab"):
-                documents_table = gr.Dataframe(headers=DOCUMENT_COLUMNS, label="Indexed documents",
+            with gr.Tab(t("tab_sources"), id="sources-tab"):
+                documents_table = gr.Dataframe(headers=DOCUMENT_COLUMNS, label=t("indexed_documents"),
                                                interactive=False, wrap=True, elem_id="documents")
                 with gr.Row(equal_height=False):
                     with gr.Column():
-                        files = gr.File(label=f"Add files ({' '.join(UPLOAD_TYPES)}; up to {human_size(max_upload)} each)",
+                        files = gr.File(label=t("add_files") + f" ({' '.join(UPLOAD_TYPES)}; up to {human_size(max_upload)} each)",
                                         file_count="multiple", type="filepath",
                                         elem_id="upload-files")
-                        upload_button = gr.Button("Add to the index", variant="primary")
+                        upload_button = gr.Button(t("add_to_index"), variant="primary")
                         upload_status = gr.Markdown()
-                        upload_results = gr.Dataframe(headers=UPLOAD_COLUMNS, label="Upload results",
+                        upload_results = gr.Dataframe(headers=UPLOAD_COLUMNS, label=t("upload_results"),
                                                       interactive=False, wrap=True, elem_id="upload-results")
-                        with gr.Accordion("Raw upload report", open=False):
-                            upload_report = gr.JSON(label="per-file results")
+                        with gr.Accordion(t("raw_upload_report"), open=False):
+                            upload_report = gr.JSON(label=t("per_file_results"))
                     with gr.Column():
-                        remove_choice = gr.Dropdown(label="Remove a document", choices=[], value=None,
+                        remove_choice = gr.Dropdown(label=t("remove_document"), choices=[], value=None,
                                                     interactive=True, elem_id="remove-choice")
-                        remove_button = gr.Button("Remove…", variant="secondary")
+                        remove_button = gr.Button(t("remove"), variant="secondary")
                         remove_message = gr.Markdown(elem_id="remove-message")
                         with gr.Row(visible=False) as confirm_row:
-                            confirm_button = gr.Button("Confirm removal", variant="stop")
-                            cancel_button = gr.Button("Cancel")
-            with gr.Tab("Records", id="records"):
+                            confirm_button = gr.Button(t("confirm_removal"), variant="stop")
+                            cancel_button = gr.Button(t("cancel"))
+            with gr.Tab(t("tab_records"), id="records"):
                 with gr.Row():
-                    records_filter = gr.Textbox(label="Filter", placeholder="recipient, office, description, date…",
+                    records_filter = gr.Textbox(label=t("filter"), placeholder=t("filter_placeholder"),
                                                 scale=3, elem_id="records-filter")
-                    records_sort = gr.Dropdown(label="Sort", choices=list(SORTS), value="amount, largest first",
+                    records_sort = gr.Dropdown(label=t("sort"), choices=list(SORTS), value="amount, largest first",
                                                scale=1)
-                records_table = gr.Dataframe(headers=RECORD_COLUMNS, label="Procurement records", interactive=False,
+                records_table = gr.Dataframe(headers=RECORD_COLUMNS, label=t("procurement_records"), interactive=False,
                                              elem_id="records-table",
                                              column_widths=["64px", "15%", "15%", "84px", "112px", "30%", "15%"],
                                              wrap=True, datatype=["str", "str", "str", "str", "number", "str", "str"])
                 records_note = gr.Markdown(elem_id="records-note")
-                records_csv = gr.DownloadButton("Download these records (CSV)", visible=False, elem_id="records-csv")
-                records_plot = gr.Plot(label="Amounts", elem_id="records-plot")
-            with gr.Tab("Settings", id="settings"):
-                gr.Markdown("Read-only: change settings with `dossier serve` options or `DOSSIER_*` variables.")
-                settings_json = gr.JSON(label="Settings and index")
+                records_csv = gr.DownloadButton(t("download_records"), visible=False, elem_id="records-csv")
+                records_plot = gr.Plot(label=t("amounts"), elem_id="records-plot")
+            with gr.Tab(t("tab_settings"), id="settings"):
+                gr.Markdown(t("settings_note"))
+                settings_json = gr.JSON(label=t("settings_and_index"))
 
         # -- events ---------------------------------------------------------------------------------
         last_query = gr.State({})

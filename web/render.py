@@ -13,9 +13,10 @@ from typing import Any
 
 from dossier.answer import placed_marks
 from dossier.core.types import Answer, Citation, RetrievedItem
+from dossier.web.labels import label
 
 DOCUMENT_COLUMNS = ["id", "title", "files", "kind", "language", "date", "outlet", "passages", "records"]
-SEARCHING = '<div class="sources-panel"><p class="sources-intro">Searching the sources…</p></div>'
+
 CONTEXT_CHARS = 320  # passage text shown either side of a quote
 COMPUTATION_ROWS = 5  # records shown under a computation citation; the rest are listed in the JSON
 
@@ -73,6 +74,11 @@ document.addEventListener("click", function (event) {
 
 
 # ---- rendering (pure functions of the library's records) ------------------------------------------
+
+def searching_html(language: str = "en") -> str:
+    """The sources panel while an answer is on its way, in the browser's language."""
+    return f'<div class="sources-panel"><p class="sources-intro">{label("searching", language)}</p></div>'
+
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)

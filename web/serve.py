@@ -21,6 +21,7 @@ from starlette.middleware import Middleware
 from dossier.core.errors import ConfigError
 from dossier.core.settings import Settings, apply_offline_env
 from dossier.core.tempdirs import UPLOADS_TEMP_PREFIX, owned_temp_dir, remove_stale_temp_dirs
+from dossier.web.labels import i18n
 from dossier.web.login_throttle import LoginThrottle, LoginThrottleMiddleware
 from dossier.web.records_view import load_plotting
 from dossier.web.render import CSS, HEAD
@@ -79,6 +80,7 @@ def launch(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port
         blocked_paths=[str(Path(p).expanduser().resolve()) for p in (settings.index, settings.data_dir)],
         css=CSS,
         head=HEAD,
+        i18n=i18n(),  # French labels for a French browser, English otherwise (web/labels.py)
         theme=gr.themes.Soft(primary_hue="orange", neutral_hue="slate"),
     )
     return demo.local_url

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MAX_UPLOAD_BYTES = 200_000
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 @dataclass
@@ -33,6 +37,19 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def app_fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless chromium driven by Playwright (its own browser download is not available)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install -y chromium, or `make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

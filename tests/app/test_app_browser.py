@@ -1,15 +1,11 @@
 """A real browser (Debian's chromium) asks a question in the chat and sees the cited quote marked."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 QUESTION = "What does the article say Clearview AI technology can do?"
 RECORDS_QUESTION = "Add up every Clearview AI award in the procurement records."
 
@@ -18,23 +14,17 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.fixture(scope="module")
-def page(served):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install -y chromium, or `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        outside: list[str] = []
-        page.on("request", lambda r: outside.append(r.url)
-                if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and
-                not r.url.startswith(("data:", "blob:")) else None)
-        page.outside_requests = outside  # type: ignore[attr-defined]
-        page.set_default_timeout(20_000)
-        page.goto(served.url)
-        yield page
-        browser.close()
+def page(served, chromium):
+    page = chromium.new_page(viewport={"width": 1400, "height": 950})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and
+            not r.url.startswith(("data:", "blob:")) else None)
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    page.set_default_timeout(20_000)
+    page.goto(served.url)
+    yield page
+    page.close()
 
 
 def test_question_answer_and_marked_quote(page, served, artifacts: Path) -> None:
