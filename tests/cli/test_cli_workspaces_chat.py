@@ -166,7 +166,7 @@ def test_interactive_chat_holds_its_workspace_and_deleting_another_leaves_the_re
         chat.type(f"/export {export}\r")
         chat.expect(f"wrote {export}")
         chat.type("\x04")  # Ctrl-D ends the session
-        assert chat.process.wait(timeout=60) == 0
+        assert chat.process.wait(timeout=240) == 0
     finally:
         if chat.process.poll() is None:
             chat.process.kill()
