@@ -3,8 +3,8 @@
 Three ways a question leans on the conversation, in English and French:
 
 - **a pronoun or a demonstrative** with no name of its own ("And how much was it worth?", "Who runs
-  them?", "Quel est son montant ?", "Combien ce contrat a-t-il coûté ?"): the subject of the
-  conversation (the first thing the last question that named something named) takes its place;
+  them?", "Quel est son montant ?", "Combien ce contrat a-t-il coûté ?"): the latest name the earlier
+  questions gave takes its place (a person for "he", "his", "her"; otherwise no acronym and no person);
 - **an ellipsis** that gives only a year ("And in 2023?", "Et en 2024 ?"): the last question is asked
   again for that year;
 - **a swap** that gives only a name ("What about Palantir?", "Et pour Clearview AI ?"): the last
