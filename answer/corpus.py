@@ -15,11 +15,11 @@ from rapidfuzz import fuzz
 from dossier.answer.lexicon import Lexicon
 from dossier.core.types import Passage
 from dossier.core.lexical import bilingual_stem
-from dossier.core.text import NAME, NAME_CONNECTORS, fold
+from dossier.core.text import NAME, NAME_CONNECTORS, UPPER, fold
 
 _CONNECTORS = {*NAME_CONNECTORS, "the"}
 # A capitalised word after a lowercase word or a comma: capitalised because it is a name.
-_CAPITALISED_INSIDE = re.compile(r"[^\W\d_A-Z][,;:]? ([A-Z][\w\-]*)")
+_CAPITALISED_INSIDE = re.compile(rf"[^\W\d_{UPPER}][,;:]? ([{UPPER}][\w\-]*)")
 _WORD = re.compile(r"\w+")
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from dossier.answer.lexicon import default_lexicon
 from dossier.answer.question import Question, analyse
 from dossier.core.language import is_ordinary_word
-from dossier.core.text import fold
+from dossier.core.text import LOWER, UPPER, fold
 
 _CONNECTORS = re.compile(r"\s+(?:for|of|at|with|de|du|des|pour|chez|avec|à|and|et)\s+", re.IGNORECASE)
 _TIE = re.compile(r"^\s*(?:and|et|also|aussi|so|alors)\b[\s,]*", re.IGNORECASE)
@@ -57,7 +57,7 @@ _FR_KIND = re.compile(rf"\b(?:(?P<prep>à|de)\s+)?(?:l['’]|la\s+|le\s+|cette\s
                       re.IGNORECASE)
 _EN_PERSON_PRONOUN = re.compile(r"\b(?P<word>he|she|him|his|her)\b", re.IGNORECASE)
 _THAT_YEAR = re.compile(r"\b(?:that year|the same year|cette année-là|la même année|cette année)\b", re.IGNORECASE)
-_PERSON_NAME = re.compile(r"^[A-Z][a-zà-ÿ'-]+(?:\s+[A-Z][a-zà-ÿ'-]+)+$")
+_PERSON_NAME = re.compile(rf"^[{UPPER}][{LOWER}'-]+(?:\s+[{UPPER}][{LOWER}'-]+)+$")
 
 
 def resolve(question: str, previous: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ from dossier.answer.lexicon import Lexicon
 from dossier.core.quantities import MONTHS, RATE, Quantity, quantities
 from dossier.core.language import question_language
 from dossier.core.lexical import STOPWORDS, bilingual_stem
-from dossier.core.text import NAME_WORD, fold, name_pattern, sentences
+from dossier.core.text import NAME_WORD, UPPER, fold, name_pattern, sentences
 
 QUESTION_WORDS = {
     "how", "much", "many", "what", "which", "who", "whom", "whose", "when", "where", "why", "does", "did", "do",
@@ -79,7 +79,7 @@ _COMPARISON = re.compile(
     r"under|below|less than|moins de|inférieure?s? à|en dessous de)\s+(?P<amount>[$\d][^,;?]*?)"
     r"(?=\s+(?:in|en|since|depuis|from|de|du|with|avec)\b|[?,;]|$)", re.IGNORECASE)
 # A name the question gives: the names of core.text, a lone capital too ("Plan B"), possessive kept.
-_ENTITY = name_pattern(rf"(?:{NAME_WORD}|[A-Z])", after_first="(?:['’]s)?")
+_ENTITY = name_pattern(rf"(?:{NAME_WORD}|[{UPPER}])", after_first="(?:['’]s)?")
 _EXCLUDING = (r"(?:apart from|aside from|besides|other than|except(?: for)?|excluding|en dehors d[eu']|hormis|"
               r"à part|outre|excepté|sauf)\s+(?:the\s+|le\s+|la\s+|l['’]\s*|les\s+)?")
 _COMMON_OPENERS = {"before", "after", "across", "apart", "besides", "beyond", "despite", "during", "given", "once",

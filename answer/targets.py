@@ -15,15 +15,15 @@ from dossier.answer.question import Question
 from dossier.core.lexical import STOPWORD_SET
 from dossier.core.dates import states_date
 from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value, season_years
-from dossier.core.text import NAME, fold
+from dossier.core.text import LOWER, NAME, UPPER, fold
 
 # The closed class of causal connectives and explanation words, in both languages (French "car" after its
 # comma: the English noun is not one).
 CAUSAL = re.compile(r"\b(parce qu|,\s*car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
                     r"d[uû]e?s? à|grâce à|suite à|à la suite d|as a result of|thanks to|"
                     r"reason|raison|motif|expli(?:ca|qu)\w*|explan\w*|explain\w*)", re.IGNORECASE)
-_PERSON = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ]+(?:[-\s][A-Z][a-zà-ÿ]+)+(?![\w])")
-_PLACE = re.compile(r"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
+_PERSON = re.compile(rf"(?<![\w])[{UPPER}][{LOWER}]+(?:[-\s][{UPPER}][{LOWER}]+)+(?![\w])")
+_PLACE = re.compile(rf"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([{UPPER}][\w\-]+(?:\s+[{UPPER}][\w\-]+)*)")
 _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
                        r"vendors?|contractors?|groupes?|groups?|agences?|agenc(?:y|ies)|services?|"
                        # what companies do to each other: "sa fusion avec RedLattice", "acquired by"
@@ -37,7 +37,7 @@ _OFFICE_WORDS = {"administration": "administration", "government": "government",
                  "president": "president", "président": "president", "presidency": "president",
                  "présidence": "president", "mandat": "president"}
 _OFFICE = r"(?P<office>administration|government|gouvernement|president|président|presidency|présidence|mandat)"
-_HOLDER = r"(?P<name>[A-Z][\w\-]+)"
+_HOLDER = rf"(?P<name>[{UPPER}][\w\-]+)"
 _OFFICE_AFTER = re.compile(rf"\b{_OFFICE}\s+(?:de\s+|d['’]|of\s+)?{_HOLDER}")  # "l'administration Biden"
 _OFFICE_BEFORE = re.compile(rf"{_HOLDER}\s+{_OFFICE}\b")  # "the Trump administration"
 _ROLE = re.compile(r"\b(?:directeur|directrice|adjointe?|avocate?|porte-parole|chef|cheffe|responsable|présidente?|"

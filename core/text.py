@@ -173,9 +173,24 @@ def _append_stripped(spans: list[tuple[int, int]], text: str, start: int, end: i
 
 # --- names -------------------------------------------------------------------------------------
 
+def _letter_class(test) -> str:
+    """A regex class body of the Latin, Greek and Cyrillic letters ``test`` accepts, as ranges: ``re`` has
+    no Unicode categories, and names are written "Świątek" or "Muchová" as often as "Smith"."""
+    chars = [c for c in range(0x41, 0x530) if test(chr(c))]
+    ranges, start = [], chars[0]
+    for prev, cur in zip(chars, chars[1:] + [None]):
+        if cur != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = cur
+    return "".join(ranges)
+
+
+UPPER = _letter_class(lambda c: c.isupper() and c.isalpha())  # "A-ZÀ-ÖØ-Þ…": for [{UPPER}]
+LOWER = _letter_class(lambda c: c.islower() and c.isalpha())
+
 # A name as written: capitalised words joined by the connectors names use ("Bank of America",
 # "Ministère de la Justice"); initials keep their last period ("U.S. Open").
-NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&.\-]*[\w&])"
+NAME_WORD = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][\w&.\-]*[\w&])"
 NAME_CONNECTORS = ("of", "and", "for", "de", "du", "des", "la", "le", "&")
 _JOIN = rf"\s+(?:(?:{'|'.join(NAME_CONNECTORS)})\s+)?"
 

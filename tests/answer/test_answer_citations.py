@@ -112,3 +112,22 @@ def test_the_gap_between_the_largest_and_smallest_award_is_computed_and_cited(de
     assert not answer.abstained, answer.answer
     assert numbers_match("2.95 million", answer.answer), answer.answer  # 3.75 million - 800,000
     assert cited_records(answer) == ["R01", "R03"]
+
+
+def test_names_written_with_any_latin_letters_are_names() -> None:
+    """A name spelt with letters beyond Latin-1 ("Świątek", "Dvořák") is still a name: when a sentence names
+    two people, the short answer does not pick the one it can read."""
+    from dossier.answer.draft import Span
+    from dossier.answer.extractive import _gloss
+    from dossier.answer.lexicon import default_lexicon
+    from dossier.answer.question import analyse
+    from dossier.answer.targets import person_names
+    from dossier.core.types import Passage
+
+    lexicon = default_lexicon()
+    text = "In the final, Zofia Świątek[2] beat Tomáš Dvořák in three sets."
+    assert person_names(text, set(), lexicon) == ["Zofia Świątek", "Tomáš Dvořák"]
+    passage = Passage("p-1", "d", "text", text, "a.txt", "A", "en", 0, len(text))
+    question = analyse("Who won the final?", lexicon)
+    assert _gloss(question, [Span(passage, 0, len(text), 1)], lexicon) == ("", 1)
+    assert "Łukasz Żurek" in analyse("Where does Łukasz Żurek work?", lexicon).entities
