@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from dossier.answer.lexicon import Lexicon
 from dossier.core.types import Passage
-from dossier.core.lexical import bilingual_stem
+from dossier.core.lexical import STOPWORD_SET, bilingual_stem
 from dossier.core.text import NAME, NAME_CONNECTORS, UPPER, fold
 
 _CONNECTORS = {*NAME_CONNECTORS, "the"}
@@ -48,6 +48,7 @@ class CorpusView:
     _cognates: dict[str, set[str]] = field(default_factory=dict)
     _shares: dict[str, float] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _said_words: dict[str, bool] = field(default_factory=dict)
     _spellings: dict[str, list[str]] = field(default_factory=dict)  # a corpus word -> its cognates there
     _other_spellings: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
@@ -189,7 +190,18 @@ class CorpusView:
         return pattern.search(text_folded) is not None
 
     def known(self, entity: str, lexicon: Lexicon) -> bool:
-        return self.mentions(self.all_text, entity, lexicon) or bool(self.aliases.get(fold(entity)))
+        return (self.mentions(self.all_text, entity, lexicon) or bool(self.aliases.get(fold(entity)))
+                or self._said_as_words(entity))
+
+    def _said_as_words(self, entity: str) -> bool:
+        """Some passage says the name's words side by side (``says_name_words``); checked only in the
+        passages whose stems hold them all."""
+        found = self._said_words.get(entity)
+        if found is None:
+            wanted = set(_content_stems(fold(entity)))
+            found = self._said_words[entity] = bool(wanted) and any(
+                wanted <= self.stems[pid] and says_name_words(text, entity) for pid, text in self.folded.items())
+        return found
 
     def share_mentioning(self, entity: str, lexicon: Lexicon) -> float:
         if not self.passages:
@@ -199,6 +211,24 @@ class CorpusView:
             hits = sum(1 for text in self.folded.values() if self.mentions(text, entity, lexicon))
             share = self._shares[entity] = hits / len(self.passages)
         return share
+
+
+def says_name_words(folded_text: str, entity: str) -> bool:
+    """The text says the name's content words side by side, in any order and any inflection: "Winter Olympic
+    Games" for "Olympic Winter Games", "Earth and the Moon" for "Earth and Moon", "coaches" for "Coach". A
+    word between them ("Best Supporting Actor" for "Best Actor") makes it another name."""
+    wanted = sorted(_content_stems(fold(entity)))
+    if not wanted:
+        return False
+    said = _content_stems(folded_text)
+    if not set(wanted) <= set(said):
+        return False
+    width = len(wanted)
+    return any(sorted(said[i:i + width]) == wanted for i in range(len(said) - width + 1))
+
+
+def _content_stems(folded_text: str) -> list[str]:
+    return [bilingual_stem(w) for w in _WORD.findall(folded_text) if w not in STOPWORD_SET]
 
 
 def _joined_either_way(form: str) -> str:

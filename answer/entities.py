@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dossier.answer.corpus import CorpusView
+from dossier.answer.corpus import CorpusView, says_name_words
 from dossier.answer.draft import Span
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question, with_entity_as_words
@@ -75,8 +75,9 @@ def mentions_entity(text: str, entity: str, corpus: CorpusView, lexicon: Lexicon
     head = head_word(entity)
     if head and re.search(rf"(?<!\w){re.escape(head)}(?!\w)", text):
         return True
-    return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
-               for alias in corpus.aliases.get(fold(entity), ()))
+    if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text) for alias in corpus.aliases.get(fold(entity), ())):
+        return True
+    return says_name_words(text, entity)
 
 
 def passage_is_about(passage: Passage, entities: list[str], corpus: CorpusView, lexicon: Lexicon) -> bool:
@@ -103,3 +104,19 @@ def anchored_to(span: Span, entities: list[str], corpus: CorpusView, lexicon: Le
     title = fold(span.passage.title)
     return any(mentions_entity(folded, e, corpus, lexicon) or mentions_entity(title, e, corpus, lexicon)
                for e in entities)
+
+
+_COORDINATORS = re.compile(r"(?:^|\s|,)(?:and|or|nor|et|ou|ni|vs|versus|than|que|qu|compared|comparé\w*|both|between|"
+                           r"entre)(?:\s|$)|,|/|&", re.IGNORECASE)
+
+
+def coordinated(question_text: str, names: list[str]) -> bool:
+    """The question sets its names side by side ("X or Y", "X et Y", "larger than Y"), so each may have its own
+    passage; "the State's loan to PSA" relates them, and one passage must speak of both."""
+    folded = fold(question_text)
+    found = sorted((folded.find(fold(n)), len(fold(n))) for n in names)
+    if len(found) < 2 or found[0][0] < 0:
+        return len(found) >= 2  # a name taken in another spelling: its place is unknown, as before
+    return all(_COORDINATORS.search(folded[start + size:following])
+               for (start, size), (following, _) in zip(found, found[1:]))
+

@@ -18,7 +18,7 @@ from dossier.answer.corpus import CorpusView
 from dossier.answer.draft import Draft, Span, opening_spans
 from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
 from dossier.answer.inert import is_inert
-from dossier.answer.entities import anchored_to, is_generic, passage_is_about, resolve_entities
+from dossier.answer.entities import anchored_to, coordinated, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import (CAUSAL, missing_target_reason, person_names, reason_of_another_office,
@@ -97,7 +97,7 @@ class ExtractiveAnswerer:
             return Draft(True, reason=f"no source mentions {', '.join(unknown)}",
                          considered=opening_spans(retrieved))
         eligible = [sp for sp in retrieved if passage_is_about(sp.passage, specific, corpus, self.lexicon)]
-        split = not eligible and len(specific) > 1
+        split = not eligible and len(specific) > 1 and coordinated(question.text, specific)
         if split:
             # "X or Y: which was larger?", "both X and Y": each named thing may have its own passage.
             by_entity = {e: [sp for sp in retrieved if passage_is_about(sp.passage, [e], corpus, self.lexicon)]
@@ -149,8 +149,11 @@ class ExtractiveAnswerer:
             best = satisfying[0]
         anchors = specific or list(question.entities)
         if anchors and wanted & {"amount", "percent", "count", "date", "duration"}:
-            anchored = [c for c in candidates
-                        if not (c.targets & wanted) or anchored_to(c.span, anchors, corpus, self.lexicon)]
+            # A figure is said of every thing the question names ("the State's loan to PSA": both), unless
+            # the question names several things that each have their own passage.
+            said_of = (lambda span: anchored_to(span, anchors, corpus, self.lexicon)) if split else \
+                (lambda span: self._said_of_all(span, anchors, corpus))
+            anchored = [c for c in candidates if not (c.targets & wanted) or said_of(c.span)]
             if not any(c.targets & wanted for c in anchored):
                 return Draft(True, reason=missing_target_reason(question, specific), considered=opening_spans(stated))
             candidates = anchored

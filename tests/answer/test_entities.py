@@ -26,3 +26,26 @@ def test_a_sentence_far_from_the_name_is_said_of_it_when_the_title_names_it() ->
 def test_a_sentence_far_from_the_name_is_not_said_of_it_under_another_title() -> None:
     span, corpus = _last_sentence("Winter on the coast")
     assert not anchored_to(span, ["Lumsk Ferry Line"], corpus, Lexicon([]))
+
+
+def test_a_name_is_known_in_another_word_order_or_inflection_but_not_with_a_word_between() -> None:
+    from dossier.answer.entities import mentions_entity
+    from dossier.core.text import fold
+
+    text = "The Northern Rowing Regatta ended on 9 May. Its rowers and their coaches met the Harbour Board of Lumsk."
+    passage = Passage("p-1", "d-1", "text", text, "regatta.txt", "Regatta", "en", 0, len(text))
+    corpus, lexicon = CorpusView.build([passage], []), Lexicon([])
+    for name in ("Rowing Northern Regatta", "Coach", "Board of Harbour"):
+        assert corpus.known(name, lexicon), name
+        assert mentions_entity(fold(text), name, corpus, lexicon), name
+    for name in ("Northern Regatta", "Harbour of Lumsk"):  # a word between: another name
+        assert not corpus.known(name, lexicon), name
+
+
+def test_names_set_side_by_side_may_each_have_their_own_passage_but_related_names_share_one() -> None:
+    from dossier.answer.entities import coordinated
+
+    assert coordinated("Which ferry line carried more, Lumsk Ferries or Vardo Lines?", ["Lumsk Ferries", "Vardo Lines"])
+    assert coordinated("Combien ont reçu Lumsk Ferries et Vardo Lines ?", ["Lumsk Ferries", "Vardo Lines"])
+    assert not coordinated("How much did Lumsk Ferries lend to Vardo Lines?", ["Lumsk Ferries", "Vardo Lines"])
+    assert not coordinated("Quel prêt l'État a-t-il accordé à Vardo Lines ?", ["État", "Vardo Lines"])
