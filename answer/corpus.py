@@ -195,12 +195,12 @@ class CorpusView:
 
     def _said_as_words(self, entity: str) -> bool:
         """Some passage says the name's words side by side (``says_name_words``); checked only in the
-        passages whose stems hold them all."""
+        passages that hold them all."""
         found = self._said_words.get(entity)
         if found is None:
-            wanted = set(_content_stems(fold(entity)))
+            wanted = set(_content_words(fold(entity)))
             found = self._said_words[entity] = bool(wanted) and any(
-                wanted <= self.stems[pid] and says_name_words(text, entity) for pid, text in self.folded.items())
+                all(w in text for w in wanted) and says_name_words(text, entity) for text in self.folded.values())
         return found
 
     def share_mentioning(self, entity: str, lexicon: Lexicon) -> float:
@@ -214,21 +214,21 @@ class CorpusView:
 
 
 def says_name_words(folded_text: str, entity: str) -> bool:
-    """The text says the name's content words side by side, in any order and any inflection: "Winter Olympic
-    Games" for "Olympic Winter Games", "Earth and the Moon" for "Earth and Moon", "coaches" for "Coach". A
-    word between them ("Best Supporting Actor" for "Best Actor") makes it another name."""
-    wanted = sorted(_content_stems(fold(entity)))
+    """The text says the name's content words side by side, in any order: "Winter Olympic Games" for "Olympic
+    Winter Games", "Earth and the Moon" for "Earth and Moon". A word between them ("Best Supporting Actor" for
+    "Best Actor") or another form of one ("Dal Marrows" for "Dal Marrow") makes it another name."""
+    wanted = sorted(_content_words(fold(entity)))
     if not wanted:
         return False
-    said = _content_stems(folded_text)
+    said = _content_words(folded_text)
     if not set(wanted) <= set(said):
         return False
     width = len(wanted)
     return any(sorted(said[i:i + width]) == wanted for i in range(len(said) - width + 1))
 
 
-def _content_stems(folded_text: str) -> list[str]:
-    return [bilingual_stem(w) for w in _WORD.findall(folded_text) if w not in STOPWORD_SET]
+def _content_words(folded_text: str) -> list[str]:
+    return [w for w in _WORD.findall(folded_text) if w not in STOPWORD_SET]
 
 
 def _joined_either_way(form: str) -> str:

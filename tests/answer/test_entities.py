@@ -28,17 +28,17 @@ def test_a_sentence_far_from_the_name_is_not_said_of_it_under_another_title() ->
     assert not anchored_to(span, ["Lumsk Ferry Line"], corpus, Lexicon([]))
 
 
-def test_a_name_is_known_in_another_word_order_or_inflection_but_not_with_a_word_between() -> None:
+def test_a_name_is_known_in_another_word_order_but_not_with_a_word_between() -> None:
     from dossier.answer.entities import mentions_entity
     from dossier.core.text import fold
 
-    text = "The Northern Rowing Regatta ended on 9 May. Its rowers and their coaches met the Harbour Board of Lumsk."
+    text = "The Northern Rowing Regatta ended on 9 May. Its rowers met the Harbour Board of Lumsk."
     passage = Passage("p-1", "d-1", "text", text, "regatta.txt", "Regatta", "en", 0, len(text))
     corpus, lexicon = CorpusView.build([passage], []), Lexicon([])
-    for name in ("Rowing Northern Regatta", "Coach", "Board of Harbour"):
+    for name in ("Rowing Northern Regatta", "Board of Harbour"):
         assert corpus.known(name, lexicon), name
         assert mentions_entity(fold(text), name, corpus, lexicon), name
-    for name in ("Northern Regatta", "Harbour of Lumsk"):  # a word between: another name
+    for name in ("Northern Regatta", "Harbour of Lumsk", "Harbour Boards"):  # a word between, another form
         assert not corpus.known(name, lexicon), name
 
 
