@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dossier.answer.candidates import (Candidate, TermWeights, continuation, readable_weights,
                                        sentence_candidates, term_coverage, term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
+from dossier.answer.crosslingual import PhraseMatcher
 from dossier.answer.draft import Draft, Span, opening_spans
 from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
 from dossier.answer.inert import is_inert
@@ -47,10 +48,11 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, lexicon: Lexicon, similarity: SpanSimilarity | None = None,
-                 evidence_model: EvidenceModel | None = None):
+                 evidence_model: EvidenceModel | None = None, phrases: PhraseMatcher | None = None):
         self.lexicon = lexicon
         self.similarity = similarity
         self.evidence_model = evidence_model
+        self.phrases = phrases  # what the question's words are in a source's other language
 
     def answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         """The rules' answer, completed by the fitted evidence model (``evidence``): its likeliest
@@ -194,7 +196,8 @@ class ExtractiveAnswerer:
                          considered=[c.span for c in chosen])
         if question.focus and not any(set(question.focus) & c.covered for c in chosen) and term_coverage(
                 {w for c in chosen for w in c.covered},
-                without_terms(weights, question.focus[:1])) < FOCUS_FREE_COVERAGE:
+                without_terms(weights, question.focus[:1])) < FOCUS_FREE_COVERAGE \
+                and not self._said_across_languages(" ".join(question.focus), question, chosen):
             # "Dans quel territoire …" is answered by "Gaza" without the word "territoire"; "which court
             # blocked …" is not answered by a sentence that says neither "court" nor "blocked".
             return Draft(True, reason=f"no passage speaks of the {' '.join(question.focus)} the question asks about",
@@ -222,6 +225,12 @@ class ExtractiveAnswerer:
 
     def _said_of_all(self, span: Span, names: list[str], corpus: CorpusView) -> bool:
         return all(anchored_to(span, [name], corpus, self.lexicon) for name in names)
+
+    def _said_across_languages(self, phrase: str, question: Question, chosen: list[Candidate]) -> bool:
+        """A sentence in another language than the question's says ``phrase`` in its own words."""
+        return self.phrases is not None and any(
+            (c.span.passage.language or question.language) != question.language and self.phrases.says(phrase, c.span.text)
+            for c in chosen)
 
     def _of_the_asked_year(self, draft: Draft, question: Question) -> Draft:
         """Quotes that date themselves to other years only ("In 2021, …" asked about 2022) are dropped:

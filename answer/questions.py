@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from dossier.answer.answer_types import HeadTyper
 from dossier.answer.compose import compose
 from dossier.answer.corpus import CorpusView, SourceMeta
+from dossier.answer.crosslingual import PhraseMatcher
 from dossier.answer.draft import Draft, Span
 from dossier.answer.entities import names_read_as_words
 from dossier.answer.evidence import default_model
@@ -43,8 +44,9 @@ class QuestionService:
         self.index = index
         self.lexicon: Lexicon = default_lexicon()
         self.records_answerer = RecordsAnswerer(index.records_table, self.lexicon)
+        phrases = PhraseMatcher(settings.embedder, index.query_vector, index.text_vectors)
         self.answerers: dict[str, Answerer] = {"extractive": ExtractiveAnswerer(self.lexicon, self._similarity,
-                                                                                      default_model())}
+                                                                                      default_model(), phrases)}
         self.typer = HeadTyper(index.query_vector)
         self.inert = InertJudge(settings.embedder, index.query_vector, index.span_vectors)
         self._corpus: CorpusView | None = None

@@ -214,6 +214,10 @@ class DossierIndex(FileWrites):
             vectors.append(vector)
         return vectors
 
+    def text_vectors(self, texts: list[str]) -> list[Any]:
+        """``texts`` embedded as texts (not kept: short phrases compared once), each of unit length."""
+        return [unit(vector) for vector in self.embedder.embedding.embed_texts(texts)]
+
     def query_vector(self, text: str) -> Any:
         """``text`` embedded as a query by the index's embedder, of unit length. One question is embedded
         once: the re-ranking, the answerer's sentence similarity and the head typer all ask for it."""
