@@ -16,6 +16,7 @@ subject beside it ("Qui la (Paragon) fabrique ?"), since French word order moves
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,19 +61,24 @@ _THAT_YEAR = re.compile(r"\b(?:that year|the same year|cette année-là|la même
 _PERSON_NAME = re.compile(rf"^[{UPPER}][{LOWER}'-]+(?:\s+[{UPPER}][{LOWER}'-]+)+$")
 
 
+@functools.lru_cache(maxsize=512)
+def _analysed(text: str) -> Question:
+    """One analysis per question text: every turn looks back at all the earlier questions."""
+    return analyse(text, default_lexicon())
+
+
 def resolve(question: str, previous: Sequence[str]) -> str:
     """``question`` as it is understood after the ``previous`` questions (each as understood, oldest first)."""
     if not previous:
         return question
-    lexicon = default_lexicon()
-    asked = analyse(question, lexicon)
-    earlier = [analyse(q, lexicon) for q in previous]
+    asked = _analysed(question)
+    earlier = [_analysed(q) for q in previous]
     last, last_asked = previous[-1], earlier[-1]
     year = next((q.years[0] for q in reversed(earlier) if q.years), None)
     if year is not None and not asked.years and _THAT_YEAR.search(question):
         # "that year", "cette année-là": the year last asked about
         question = _THAT_YEAR.sub(f"en {year}" if asked.language == "fr" else f"in {year}", question, count=1)
-        asked = analyse(question, lexicon)
+        asked = _analysed(question)
     # Only a name not met before makes a new subject ("ICE" asked about all along is the setting), and an
     # acronym beside a pronoun is the setting of the subject the pronoun stands for ("Where has ICE used it?").
     seen = {fold(part) for q in earlier for entity in q.entities for part in _names(entity)}
