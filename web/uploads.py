@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from dossier.core.errors import DossierError
-from dossier.core.progress import Pace
+from dossier.core.progress import WAITING_FOR_TURN, Pace
 from dossier.core.quantities import human_size
 from dossier.ingest import SUPPORTED_EXTENSIONS
 
@@ -49,7 +49,10 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
         pace = Pace("files")
 
         def on_progress(done: int, total: int, path: str) -> None:
-            progress((done, total), desc=f"Indexed {Path(path).name} ({pace.describe(done, total)})", unit="files")
+            if path == WAITING_FOR_TURN:
+                progress((0, total), desc="Queued: another upload into this index is being indexed", unit="files")
+            else:
+                progress((done, total), desc=f"Indexed {Path(path).name} ({pace.describe(done, total)})", unit="files")
 
         try:
             report = dossier.add([str(p) for p in accepted], on_progress=on_progress)
