@@ -128,6 +128,23 @@ def test_an_upload_never_replaces_another_file_of_the_same_name(client, tmp_path
         client.predict(document_id, api_name="/remove")
 
 
+def test_an_upload_replaces_the_earlier_one_of_its_name_only_when_asked(client, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    (first / "brief.txt").write_text("The Lindqvist harbour board met on Tuesday to approve dredging.", encoding="utf-8")
+    (second / "brief.txt").write_text("The Lindqvist harbour board postponed the dredging vote to June.", encoding="utf-8")
+    [one] = client.predict([handle_file(str(first / "brief.txt"))], api_name="/upload")
+    [two] = client.predict([handle_file(str(second / "brief.txt"))], replace=True, api_name="/upload")
+    assert (one["file"], one["status"]) == ("brief.txt", "added")
+    assert (two["file"], two["status"]) == ("brief.txt", "updated"), two
+    assert "replaces the earlier brief.txt" in two["detail"]
+    documents = {d["id"] for d in client.predict(api_name="/documents")}
+    assert two["document_id"] in documents and one["document_id"] not in documents
+    [again] = client.predict([handle_file(str(second / "brief.txt"))], replace=True, api_name="/upload")
+    assert (again["status"], again["detail"]) == ("unchanged", "")  # the same bytes replace nothing
+    client.predict(two["document_id"], api_name="/remove")
+
+
 def test_the_api_never_shows_server_paths(client, served) -> None:
     import json
 
