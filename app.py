@@ -52,6 +52,7 @@ from dossier.web.render import (
 )
 from dossier.web.labels import browser_language, t
 from dossier.web.serve import serve as serve_blocks
+from dossier.web.errors import client_error
 from dossier.web.uploads import UPLOAD_COLUMNS, UPLOAD_TYPES, add_uploads, upload_table
 from dossier.web.workspaces import active_label, export_file, in_workspace, workspace_choices
 
@@ -80,7 +81,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return in_workspace(dossier, workspace).ask(question)
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
     def chat_stream(message: str, history: list[dict[str, Any]] | None, turns: list[dict] | None,
                     workspace: str = "", request: gr.Request = None):
@@ -147,7 +148,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return in_workspace(dossier, workspace).ask(question, top_k=top_k or None, lang=lang or None).to_dict()
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
     def upload(files: list[str] | None, workspace: str = "", replace: bool = False,
                progress=gr.Progress()) -> list[dict[str, Any]]:
@@ -164,7 +165,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return {"removed": in_workspace(dossier, workspace).remove(document_id)}
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
     def documents(workspace: str = "") -> list[dict]:
         """Every indexed document: id, title, kind, language, published, outlet, source_paths (file

@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
 
 from dossier.core.errors import DossierError
 from dossier.core.progress import WAITING_FOR_TURN, Pace
 from dossier.core.quantities import human_size
 from dossier.ingest import SUPPORTED_EXTENSIONS
+from dossier.web.errors import client_error
 
 UPLOAD_TYPES = list(SUPPORTED_EXTENSIONS)
 UPLOAD_COLUMNS = ["file", "status", "document", "detail"]
@@ -66,7 +66,7 @@ def add_uploads(dossier: Any, files: list[Any] | None, uploads_dir: Path, max_up
         try:
             report = dossier.add([str(p) for p in accepted], on_progress=on_progress)
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
         near = {}
         for path, other, similarity in report.near_duplicates:
             near.setdefault(path, []).append(f"near-duplicate of {other} ({similarity:.0%} similar)")

@@ -154,6 +154,20 @@ def test_the_api_never_shows_server_paths(client, served) -> None:
     assert "/" not in "".join(p for d in client.predict(api_name="/documents") for p in d["source_paths"])
 
 
+def test_an_error_names_the_servers_folders_without_showing_them(client, served, tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    (tmp_path / "late.txt").write_text("The Tidewater ferry line will stop its night crossing.", encoding="utf-8")
+    index = Path(served.settings.index)
+    with FileLock(str(index / "write.lock")):  # a writer in another process, at work past the lock's timeout
+        with pytest.raises(Exception, match="another dossier process is writing") as raised:
+            client.predict([handle_file(str(tmp_path / "late.txt"))], api_name="/upload")
+    message = str(raised.value)
+    assert "the index: " in message, message
+    for folder in (index, index.resolve(), Path.home()):
+        assert str(folder) not in message, message
+
+
 def test_remove_of_an_unknown_id_is_a_clear_error(client) -> None:
     with pytest.raises(Exception, match="no indexed document"):
         client.predict("ffffffffffff", api_name="/remove")
