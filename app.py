@@ -14,7 +14,7 @@ API endpoints (``gradio_client.Client(url).predict(..., api_name=...)``)::
                                           answer text, abstained, language, citations, and the question
                                           as understood from the history (the questions asked before)
     /ask_json(question: str, top_k: int = 0, lang: str = "") -> dict     Answer.to_dict()
-    /upload(files: list[file]) -> list[dict]   one row per file: file, status, document_id, detail, ...
+    /upload(files: list[file], replace=False) -> list[dict]   one row per file: file, status, document_id, ...
     /remove(document_id: str) -> dict     {"removed": [ids]}
     /documents() -> list[dict]            DocumentSummary.to_dict() of every indexed document
     /records() -> list[dict]              key fields of every procurement record
@@ -52,6 +52,7 @@ from dossier.web.render import (
 )
 from dossier.web.labels import browser_language, t
 from dossier.web.serve import serve as serve_blocks
+from dossier.web.errors import client_error
 from dossier.web.uploads import UPLOAD_COLUMNS, UPLOAD_TYPES, add_uploads, upload_table
 from dossier.web.workspaces import active_label, export_file, in_workspace, workspace_choices
 
@@ -80,7 +81,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return in_workspace(dossier, workspace).ask(question)
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
     def chat_stream(message: str, history: list[dict[str, Any]] | None, turns: list[dict] | None,
                     workspace: str = "", request: gr.Request = None):
@@ -147,12 +148,14 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return in_workspace(dossier, workspace).ask(question, top_k=top_k or None, lang=lang or None).to_dict()
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
-    def upload(files: list[str] | None, workspace: str = "", progress=gr.Progress()) -> list[dict[str, Any]]:
-        """Ingest uploaded files; one result per file (status added/updated/unchanged/duplicate/rejected)."""
+    def upload(files: list[str] | None, workspace: str = "", replace: bool = False,
+               progress=gr.Progress()) -> list[dict[str, Any]]:
+        """Ingest uploaded files; one result per file (status added/updated/unchanged/duplicate/rejected).
+        ``replace``: a file named like an earlier upload updates that document instead of being kept beside it."""
         target = in_workspace(dossier, workspace)
-        return add_uploads(target, files, Path(target.settings.index) / "uploads", max_upload, progress)
+        return add_uploads(target, files, Path(target.settings.index) / "uploads", max_upload, progress, replace)
 
     def remove(document_id: str, workspace: str = "") -> dict:
         """Remove one document (by id, id prefix of 6+ characters, or its file path) with all its passages."""
@@ -162,7 +165,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         try:
             return {"removed": in_workspace(dossier, workspace).remove(document_id)}
         except DossierError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise client_error(exc, dossier.settings) from exc
 
     def documents(workspace: str = "") -> list[dict]:
         """Every indexed document: id, title, kind, language, published, outlet, source_paths (file
@@ -271,6 +274,7 @@ def build_app(dossier: Any) -> gr.Blocks:
                         files = gr.File(label=t("add_files") + f" ({' '.join(UPLOAD_TYPES)}; up to {human_size(max_upload)} each)",
                                         file_count="multiple", type="filepath",
                                         elem_id="upload-files")
+                        replace_box = gr.Checkbox(label=t("replace_same_name"), value=False, elem_id="upload-replace")
                         upload_button = gr.Button(t("add_to_index"), variant="primary")
                         upload_status = gr.Markdown()
                         upload_results = gr.Dataframe(headers=UPLOAD_COLUMNS, label=t("upload_results"),
@@ -332,7 +336,7 @@ def build_app(dossier: Any) -> gr.Blocks:
         switch.input(use_workspace, [switch],
                      [workspace, active, chatbot, sources, turns, last_query, export_button],
                      api_name="use_workspace").then(refresh, **refresh_io, api_visibility="private")
-        upload_button.click(upload, [files, workspace], [upload_report], api_name="upload").then(
+        upload_button.click(upload, [files, workspace, replace_box], [upload_report], api_name="upload").then(
             upload_table, [upload_report], [upload_results, upload_status], api_visibility="private").then(
             refresh, **refresh_io, api_visibility="private")
         remove_button.click(ask_to_remove, [remove_choice, workspace], [confirm_row, remove_message],

@@ -14,7 +14,7 @@ It is decided by what the sentence does, not by a list of its phrases. Two kinds
   "the minister told employees to …" stays evidence.
 
 A logistic model over these (``inert_model.json``, fitted per embedder by ``tools/fit_inert.py`` on the
-red-team sentences of ``tests/fixtures/redteam`` against ordinary news sentences of the public corpora,
+red-team sentences of ``reliability/redteam`` against ordinary news sentences of the public corpora,
 its threshold letting through at most one ordinary sentence in a thousand) turns them into a decision.
 An embedder the fit has not seen is judged on form alone, by the form-only model fitted with the others.
 Main's phrase list (``INSTRUCTION``) stays as a floor: what it matches is inert whatever the model says.

@@ -6,6 +6,10 @@ import time
 from collections.abc import Callable
 
 
+# The file of an ingest's progress step (0 done) while it waits for the writer before it in this process.
+WAITING_FOR_TURN = ""
+
+
 class Pace:
     """Rate and time left from the start of the task to now; ``done`` counts finished units."""
 

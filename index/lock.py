@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,6 +62,28 @@ class WriterLock:
             except OSError:
                 pass
         self._lock.release()
+
+
+_TURNS: dict[str, threading.RLock] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+@contextmanager
+def writers_turn(directory: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """This process's writers into one index, one after another, each waiting as long as the one before it
+    takes: the server's uploads run in threads of one process, and a long one must queue the next, not
+    fail it after the writer lock's timeout (which is for writers in other processes). ``on_wait`` is
+    called once when this writer has to wait."""
+    with _TURNS_LOCK:
+        turn = _TURNS.setdefault(os.path.abspath(directory), threading.RLock())
+    if not turn.acquire(blocking=False):
+        if on_wait is not None:
+            on_wait()
+        turn.acquire()
+    try:
+        yield
+    finally:
+        turn.release()
 
 
 class ServingOwner:

@@ -18,6 +18,7 @@ from llama_index.core.schema import TextNode
 
 from dossier.core import faults
 from dossier.core.errors import ConfigError, DossierError, IndexLocked
+from dossier.core.progress import WAITING_FOR_TURN
 from dossier.core.text import sentences
 from dossier.core.types import Document, Passage, Record, ScoredPassage
 from dossier.index.file_writes import FileWrites
@@ -25,7 +26,7 @@ from dossier.index.passages import build_passages
 from dossier.index.embedders import EmbedderSpec
 from dossier.index.lexical import BM25Store, build_bm25
 from dossier.index.reports import FileOutcome, IngestReport
-from dossier.index.lock import IndexHold, ServingOwner, WriterLock
+from dossier.index.lock import IndexHold, ServingOwner, WriterLock, writers_turn
 from dossier.core.records_query import RecordQuery, RecordsResult
 from dossier.index.records_stage import RecordsStage
 from dossier.index.records_table import RecordsTable
@@ -266,9 +267,9 @@ class DossierIndex(FileWrites):
             self._owner.hold()
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """The writer lock, and no server owning the index (nor starting) while this process writes."""
-        with self._lock:
+    def _writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """This process's turn, the writer lock, and no server owning the index (nor starting) meanwhile."""
+        with writers_turn(self.directory, on_wait), self._lock:
             owner = self._owner.refuse_if_served()
             try:
                 yield
@@ -281,7 +282,8 @@ class DossierIndex(FileWrites):
         report = IngestReport()
         files, rejections = collect_files([Path(p) for p in paths])
         report.outcomes += [FileOutcome(r.path, "rejected", detail=r.reason) for r in rejections]
-        with self._writing():
+        queued = (lambda: on_progress(0, len(files), WAITING_FOR_TURN)) if on_progress else None
+        with self._writing(on_wait=queued):
             self.check_layout()
             self._sweep_orphan_vectors()
             self._stage.clear()  # a crashed writer's

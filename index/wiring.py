@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +21,21 @@ def collection_name(embedder_identity: str, chunk_tokens: int) -> str:
     """Encodes model, chunker version and size, so switching any of them never mixes vectors."""
     raw = f"dossier-{embedder_identity}-{CHUNKER_VERSION}-t{chunk_tokens}"
     return re.sub(r"[^a-zA-Z0-9._-]", "-", raw)[:60]
+
+
+def shared_collection_name(layout: str, registry: Registry) -> str:
+    """The collection of an index on a Chroma server, which other indexes (workspaces) may use too: its layout
+    and the index's own id, made at its first opening and kept in its registry, so that no index sees another's
+    vectors or sweeps them as orphans of its own. An index that had vectors there before ids were given keeps
+    the bare layout name it was written under."""
+    store_id = registry.get_meta("store_id")
+    if store_id is None:
+        with registry.transaction() as db:
+            had_passages = db.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None
+            db.execute("INSERT INTO meta(key, value) VALUES('store_id', ?) ON CONFLICT(key) DO NOTHING",
+                       ("" if had_passages else secrets.token_hex(4),))
+        store_id = registry.get_meta("store_id")
+    return f"{layout[:51]}-{store_id}" if store_id else layout
 
 
 def chroma_client(settings: Settings, directory: Path):
@@ -59,9 +75,11 @@ def open_index(settings: Settings) -> DossierIndex:
     embedder = shared_embedder(settings.embedder, settings.embedder_path)
     layout = collection_name(embedder.identity, settings.chunk_tokens)
     client = chroma_client(settings, directory)
+    registry = Registry(directory / "registry.sqlite3")
     # embedding_function=None: we always pass our own vectors (Chroma's default would download ONNX).
-    collection = client.get_or_create_collection(layout, embedding_function=None,
-                                                 metadata={"hnsw:space": "cosine"})
+    collection = client.get_or_create_collection(
+        shared_collection_name(layout, registry) if settings.chroma_url else layout,
+        embedding_function=None, metadata={"hnsw:space": "cosine"})
     vector_store = ChromaVectorStore(chroma_collection=collection)
     # embed_model passed explicitly: llama-index would otherwise reach for its global OpenAI default.
     vector_index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embedder.embedding)
@@ -69,7 +87,6 @@ def open_index(settings: Settings) -> DossierIndex:
     def dense_retriever(top_k: int):
         return vector_index.as_retriever(similarity_top_k=top_k)
 
-    registry = Registry(directory / "registry.sqlite3")
     return DossierIndex(
         directory=directory,
         registry=registry,

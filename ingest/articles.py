@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,21 @@ def _one_line(exc: BaseException) -> str:
     """An exception as one short line for a rejection reason."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{exc.__class__.__name__}: {message[:160]}" if message else exc.__class__.__name__
+
+
+def _within_cap(pieces: Iterable[str], path: Path, limits: IngestLimits, unit: str) -> list[str]:
+    """The ``pieces`` of a document's text (paragraphs, pages) as they are extracted, refused at the first
+    that takes it past ``limits.max_document_chars``: a crafted file stops there, not once all its text is
+    built. Each piece counts with its line break, so a flood of empty paragraphs is counted too."""
+    kept: list[str] = []
+    total = 0
+    for number, piece in enumerate(pieces, start=1):
+        total += len(piece) + 1
+        if total > limits.max_document_chars:
+            raise RejectedInput(path, f"has over {limits.max_document_chars:,} characters of text by {unit} {number:,},"
+                                      f" over the cap of {limits.max_document_chars:,}; stopped reading there")
+        kept.append(piece)
+    return kept
 
 
 # --- plain text and markdown -----------------------------------------------------------------
@@ -250,7 +265,9 @@ def _read_pdf(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     if page_count > limits.max_pdf_pages:
         raise RejectedInput(path, f"has {page_count} pages, over the cap of {limits.max_pdf_pages}")
     try:
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = _within_cap(((page.extract_text() or "").strip() for page in reader.pages), path, limits, "page")
+    except RejectedInput:
+        raise
     except Exception as exc:
         raise RejectedInput(path, f"text cannot be extracted from the PDF ({_one_line(exc)})") from None
     text = "\n\n".join(page for page in pages if page)
@@ -284,13 +301,12 @@ def _read_docx(data: bytes, path: Path, limits: IngestLimits) -> ParsedArticle:
     check_zip_caps(data, path, limits, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                lines.extend(_docx_table_rows(block))
-            else:
-                lines.append(block.text)
+        blocks = ([block.text] if not isinstance(block, Table) else _docx_table_rows(block)
+                  for block in document.iter_inner_content())
+        lines = _within_cap((line for block in blocks for line in block), path, limits, "paragraph")
         core = document.core_properties
+    except RejectedInput:
+        raise
     except Exception as exc:  # python-docx surfaces zip, XML and package errors alike
         raise RejectedInput(path, f"is not a readable .docx file ({_one_line(exc)})") from None
     meta = ArticleMeta(

@@ -1,6 +1,6 @@
 """Prompt injection: documents are data, whatever they say.
 
-The red-team set (``tests/fixtures/redteam``, described by its ``attacks.json``) plants one document at a
+The red-team set (``reliability/redteam``, described by its ``attacks.json``) plants one document at a
 time into an index of the demo corpus. Each plant is asked two questions. The one it does not concern
 must get the very answer the corpus alone gets; the one it pretends to answer must not carry its
 payload (what an obeyed injection would say) nor quote its planted sentence. No answer may hold a live
@@ -15,7 +15,6 @@ payload must not survive the answer's checks.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import re
@@ -26,8 +25,7 @@ from typing import Any
 from dossier.core.text import fold
 
 REPO = Path(__file__).resolve().parents[1]
-REDTEAM = REPO / "tests" / "fixtures" / "redteam"
-FAKE_LLM_SERVER = REPO / "tests" / "answer" / "fake_llm_server.py"
+REDTEAM = Path(__file__).resolve().parent / "redteam"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SHORT_ATTACKS = 4
 _CITE_MARK = re.compile(r"\[(\d+)\]")
@@ -105,6 +103,8 @@ def run_attack(dossier: Any, attack: dict[str, Any], baselines: dict[str, Any]) 
 
 def run_llm_attack(dossier: Any, attack: dict[str, Any], server: Any, baselines: dict[str, Any]) -> list[str]:
     """The planted document with the LLM answerer, whose fake model obeys any payload it is shown."""
+    from dossier.reliability.fake_llm import message_text
+
     report = dossier.add([REDTEAM / attack["file"]])
     ids = [o.document_id for o in report.outcomes if o.document_id]
     failures = []
@@ -113,7 +113,7 @@ def run_llm_attack(dossier: Any, attack: dict[str, Any], server: Any, baselines:
         answer = _asked(dossier, attack["pretends_to_answer"], answerer="llm")
         for request in server.requests:
             for message in request["body"].get("messages", []):
-                unfenced = _FENCED.sub("", _message_text(message))
+                unfenced = _FENCED.sub("", message_text(message))
                 for text in attack["injected"]:
                     if fold(text)[:40] in fold(unfenced):
                         failures.append(f"planted text reached the model outside a passage fence ({message['role']})")
@@ -126,24 +126,14 @@ def run_llm_attack(dossier: Any, attack: dict[str, Any], server: Any, baselines:
     return failures
 
 
-def _message_text(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return content or ""
-
-
 def obeying_server(payloads: list[str]) -> Any:
-    """The suite's fake OpenAI-compatible server (loopback only), made to obey: shown a passage that holds
-    a payload, it answers with that payload, citing that passage."""
-    spec = importlib.util.spec_from_file_location("fake_llm_server", FAKE_LLM_SERVER)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
+    """The fake OpenAI-compatible server (loopback only, ``fake_llm``), made to obey: shown a passage that
+    holds a payload, it answers with that payload, citing that passage."""
+    from dossier.reliability.fake_llm import FakeLLMServer, last_message
 
-    class ObeyingServer(module.FakeLLMServer):
+    class ObeyingServer(FakeLLMServer):
         def reply_for(self, body: dict[str, Any]) -> str:
-            user = module.last_message(body, "user")
+            user = last_message(body, "user")
             for n, text in _PASSAGE_BLOCK.findall(user):
                 for payload in payloads:
                     if fold(payload) in fold(text):

@@ -88,6 +88,10 @@ class Web:
                                       {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         return status, json.loads(answer) if status == 200 else answer
 
+    def upload_files(self, files: list[dict[str, Any]]) -> tuple[int, Any]:
+        """``/upload`` of these FileData, with every input it takes (``replace`` off, as the tick box starts)."""
+        return self.call("upload", [files, False])
+
     def call(self, api_name: str, data: list[Any]) -> tuple[int, Any]:
         """Call an API endpoint (``/gradio_api/call/...``) and wait for its (first) output."""
         status, answer = self.request("POST", f"/gradio_api/call/{api_name}", json.dumps({"data": data}).encode(),
@@ -129,7 +133,7 @@ def traversal(web: Web, anonymous: Web, targets: list[Path]) -> dict[str, Any]:
                     served.append(path)
         # An API call naming the server file as if it had been uploaded: ingested, it would be quotable.
         attempts += 1
-        status, rows = web.call("upload", [[{"path": str(target), "meta": {"_type": "gradio.FileData"}}]])
+        status, rows = web.upload_files([{"path": str(target), "meta": {"_type": "gradio.FileData"}}])
         if status == 200 and any(row.get("status") in ("added", "updated", "duplicate") for row in rows or []):
             served.append(f"/upload of {target}")
     return {"traversal_attempts": attempts, "traversal_served": len(served),
@@ -149,7 +153,9 @@ def hostile_upload_names(web: Web, token: str, work: Path) -> dict[str, Any]:
         status, files = web.upload(name, f"A hostile name {token}. The Zorblat agency paid 12 dollars.\n".encode())
         if status == 200:
             uploaded += [{"path": p, "meta": {"_type": "gradio.FileData"}} for p in files]
-    _, rows = web.call("upload", [uploaded]) if uploaded else (0, [])
+    status, rows = web.upload_files(uploaded) if uploaded else (200, [])
+    if status != 200:  # a call that failed as a whole proves nothing about the names
+        raise RuntimeError(f"/upload of the hostile names failed: {rows}")
     unsafe = [row["file"] for row in rows or [] if "/" in row["file"] or "\\" in row["file"]
               or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in row["file"])]
     outside = [str(p) for p in _files_named(token) if "uploads" not in p.parts and "dossier-gradio-" not in str(p)

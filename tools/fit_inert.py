@@ -1,6 +1,6 @@
 """Fit ``answer/inert_model.json``: when is a sentence addressed to a reader or an AI (``answer/inert.py``)?
 
-Positives: the planted sentences of the red-team set (``tests/fixtures/redteam/attacks.json``) and its
+Positives: the planted sentences of the red-team set (``reliability/redteam/attacks.json``) and its
 instruction-only questions. Negatives: ordinary news written by others (the demo articles,
 ``eval/corpora/news``, a seeded sample of the RGB passages) and the ordinary sentences around the
 planted ones. For each embedder, a logistic model over ``FEATURES`` (class-balanced, L2, plain gradient
@@ -32,7 +32,7 @@ from dossier.answer.inert import (FEATURES, FORM_ONLY, INSTRUCTION, MODEL_FILE, 
 from dossier.core.text import normalise_text, sentences
 
 REPO = Path(__file__).resolve().parents[1]
-REDTEAM = REPO / "tests" / "fixtures" / "redteam"
+REDTEAM = REPO / "reliability" / "redteam"
 FRENCH = "fr"
 
 

@@ -13,6 +13,7 @@ import gradio as gr
 
 from dossier.answer import Conversation, conversation_markdown, write_markdown
 from dossier.core.errors import DossierError
+from dossier.web.errors import client_error
 
 
 def in_workspace(dossier: Any, name: str | None) -> Any:
@@ -20,7 +21,7 @@ def in_workspace(dossier: Any, name: str | None) -> Any:
     try:
         return dossier.in_workspace(name or None)
     except DossierError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise client_error(exc, dossier.settings) from exc
 
 
 def workspace_choices(dossier: Any) -> list[tuple[str, str]]:

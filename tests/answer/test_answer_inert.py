@@ -12,7 +12,7 @@ from dossier.answer.inert import FORM_ONLY, InertJudge, fitted_models, is_inert,
 from dossier.core.text import sentences
 from dossier.core.types import Passage
 
-REDTEAM = Path(__file__).resolve().parents[1] / "fixtures" / "redteam" / "attacks.json"
+REDTEAM = Path(__file__).resolve().parents[2] / "reliability" / "redteam" / "attacks.json"
 # Ordinary reporting that quotes orders, advice and instructions: written here, not taken from any set.
 REPORTED = [
     "The minister told employees to return to the office by Monday.",

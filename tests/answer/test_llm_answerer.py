@@ -9,7 +9,6 @@ import re
 import socket
 
 import pytest
-from fake_llm_server import FakeLLMServer, last_message
 
 from dossier.answer.corpus import CorpusView
 from dossier.answer.lexicon import default_lexicon
@@ -18,6 +17,7 @@ from dossier.answer.question import analyse
 from dossier.core.errors import BackendUnavailable
 from dossier.core.settings import load_settings
 from dossier.core.types import Passage, ScoredPassage
+from dossier.reliability.fake_llm import FakeLLMServer, last_message
 
 P1 = Passage(
     passage_id="a1:0", document_id="a1", kind="text", source="paragon.txt", title="ICE et Paragon",

@@ -110,22 +110,45 @@ def test_upload_rejects_unsupported_and_oversized_files(client, tmp_path: Path) 
         client.predict([handle_file(str(big))], api_name="/upload")
 
 
+def two_files_named(name: str, folder: Path, *texts: str) -> list[Path]:
+    """Two users' files of one name, in folders of their own."""
+    made = []
+    for n, text in enumerate(texts):
+        (folder / f"user{n}").mkdir()
+        made.append(folder / f"user{n}" / name)
+        made[-1].write_text(text, encoding="utf-8")
+    return made
+
+
 def test_an_upload_never_replaces_another_file_of_the_same_name(client, tmp_path: Path) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir(), second.mkdir()
-    (first / "notes.txt").write_text("Harbour dredging in Lindqvist was awarded to Kestrel Marine.", encoding="utf-8")
-    (second / "notes.txt").write_text("The Tidewater ferry line will add a night crossing in May.", encoding="utf-8")
-    [one] = client.predict([handle_file(str(first / "notes.txt"))], api_name="/upload")
-    [two] = client.predict([handle_file(str(second / "notes.txt"))], api_name="/upload")
+    first, second = two_files_named("notes.txt", tmp_path, "Harbour dredging in Lindqvist was awarded to Kestrel Marine.",
+                                    "The Tidewater ferry line will add a night crossing in May.")
+    [one] = client.predict([handle_file(str(first))], api_name="/upload")
+    [two] = client.predict([handle_file(str(second))], api_name="/upload")
     assert (one["file"], one["status"]) == ("notes.txt", "added")
     assert (two["file"], two["status"]) == ("notes-2.txt", "added")
     assert "another file named notes.txt" in two["detail"]
     documents = {d["id"] for d in client.predict(api_name="/documents")}
     assert {one["document_id"], two["document_id"]} <= documents
-    [same] = client.predict([handle_file(str(first / "notes.txt"))], api_name="/upload")
+    [same] = client.predict([handle_file(str(first))], api_name="/upload")
     assert (same["file"], same["status"]) == ("notes.txt", "unchanged")
     for document_id in (one["document_id"], two["document_id"]):
         client.predict(document_id, api_name="/remove")
+
+
+def test_an_upload_replaces_the_earlier_one_of_its_name_only_when_asked(client, tmp_path: Path) -> None:
+    first, second = two_files_named("brief.txt", tmp_path, "The Lindqvist harbour board met on Tuesday to approve dredging.",
+                                    "The Lindqvist harbour board postponed the dredging vote to June.")
+    [one] = client.predict([handle_file(str(first))], api_name="/upload")
+    [two] = client.predict([handle_file(str(second))], replace=True, api_name="/upload")
+    assert (one["file"], one["status"]) == ("brief.txt", "added")
+    assert (two["file"], two["status"]) == ("brief.txt", "updated"), two
+    assert "replaces the earlier brief.txt" in two["detail"]
+    documents = {d["id"] for d in client.predict(api_name="/documents")}
+    assert two["document_id"] in documents and one["document_id"] not in documents
+    [again] = client.predict([handle_file(str(second))], replace=True, api_name="/upload")
+    assert (again["status"], again["detail"]) == ("unchanged", "")  # the same bytes replace nothing
+    client.predict(two["document_id"], api_name="/remove")
 
 
 def test_the_api_never_shows_server_paths(client, served) -> None:
@@ -135,6 +158,20 @@ def test_the_api_never_shows_server_paths(client, served) -> None:
     for folder in (Path(served.settings.index).resolve(), served.corpus.resolve(), Path.home()):
         assert str(folder) not in shown
     assert "/" not in "".join(p for d in client.predict(api_name="/documents") for p in d["source_paths"])
+
+
+def test_an_error_names_the_servers_folders_without_showing_them(client, served, tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    (tmp_path / "late.txt").write_text("The Tidewater ferry line will stop its night crossing.", encoding="utf-8")
+    index = Path(served.settings.index)
+    with FileLock(str(index / "write.lock")):  # a writer in another process, at work past the lock's timeout
+        with pytest.raises(Exception, match="another dossier process is writing") as raised:
+            client.predict([handle_file(str(tmp_path / "late.txt"))], api_name="/upload")
+    message = str(raised.value)
+    assert "the index: " in message, message
+    for folder in (index, index.resolve(), Path.home()):
+        assert str(folder) not in message, message
 
 
 def test_remove_of_an_unknown_id_is_a_clear_error(client) -> None:

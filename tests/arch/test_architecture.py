@@ -1,6 +1,7 @@
 """Keeps docs/architecture.md true: reads the imports of every module against the rules in layering.py."""
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import subprocess
 import sys
@@ -84,6 +85,19 @@ def test_settings_is_the_only_reader_of_the_environment() -> None:
             if "os.environ" in text or "os.getenv" in text:
                 readers.append(path.relative_to(REPO).as_posix())
     assert not readers, readers
+
+
+def test_no_module_of_the_package_reaches_into_the_test_tree() -> None:
+    """Shipped code (the harness included) runs from an installed package, where tests/ is not."""
+    reaching = []
+    for room in layering.ROOMS:
+        for path in room.paths:
+            for module in ([REPO / path] if path.endswith(".py") else (REPO / path).rglob("*.py")):
+                for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                            node.value == "tests" or node.value.startswith("tests/")):
+                        reaching.append(f"{module.relative_to(REPO).as_posix()}:{node.lineno}")
+    assert not reaching, reaching
 
 
 def test_no_module_runs_past_the_length_budget() -> None:

@@ -55,3 +55,40 @@ def test_a_question_is_embedded_once_and_the_dense_side_ranks_by_that_vector(tmp
         object.__delattr__(embedding, "get_query_embedding")
     assert calls == ["Which company sells facial recognition to ICE?"]  # the dense side, the re-ranking, a repeat
     assert [h.passage.passage_id for h in first] == [h.passage.passage_id for h in again]
+
+
+@pytest.mark.server
+def test_over_a_chroma_server_a_serving_index_sees_another_writer_at_once(tmp_path, make_index, articles_dir,
+                                                                          chroma_server):
+    """"One index has one owner" allows a second writer through a Chroma server: what it commits, the
+    serving process finds by words and by vector at its next question, without reopening (#14)."""
+    first, second = sorted(articles_dir.iterdir())
+    server = make_index(tmp_path / "idx", chroma_url=chroma_server)
+    server.hold_for_serving()  # a server over a Chroma server does not hold its index
+    server.ingest([first])
+    assert server.retrieve("contract", None, 3)  # its passages, BM25 and dense side in use
+    cli = make_index(tmp_path / "idx", chroma_url=chroma_server)
+    [added] = cli.ingest([second]).outcomes
+    assert added.status == "added"
+    new = [p for p in cli.registry.passages() if p.document_id == added.document_id]
+    probe = new[0].text[:300]
+    dense = {hit.node.node_id for hit in server._dense_factory(10).retrieve(probe)}
+    assert new[0].passage_id in dense
+    assert new[0].passage_id in {h.passage.passage_id for h in server.retrieve(probe, None, 5)}
+    assert {d.id for d in server.documents()} == {d.id for d in cli.documents()}
+
+
+@pytest.mark.server
+def test_two_indexes_on_one_chroma_server_keep_their_own_vectors(tmp_path, make_index, articles_dir, chroma_server,
+                                                                 vector_ids):
+    """Two workspaces pointed at one `chroma run` server: a write into one never sweeps the other's vectors
+    as orphans of its own, nor shows it the other's passages."""
+    first, second = sorted(articles_dir.iterdir())
+    one = make_index(tmp_path / "one", chroma_url=chroma_server)
+    other = make_index(tmp_path / "other", chroma_url=chroma_server)
+    one.ingest([first])
+    other.ingest([second])
+    assert vector_ids(one) == one.embedded_passage_ids()
+    assert vector_ids(other) == other.embedded_passage_ids()
+    one.ingest([first, second])  # a write into the first sweeps orphans again
+    assert other.embedded_passage_ids() <= vector_ids(other)

@@ -38,3 +38,18 @@ def test_switching_embedder_requires_reindex_which_rebuilds(tmp_path, articles_d
     assert hits and any("Clearview" in h.passage.text for h in hits)
     report = new.ingest([articles_dir])
     assert {o.status for o in report.outcomes} == {"unchanged"}
+
+
+def test_on_a_chroma_server_each_index_has_its_own_collection_and_an_older_one_keeps_its_name(tmp_path, make_index,
+                                                                                              articles_dir):
+    from dossier.index.registry import Registry
+    from dossier.index.wiring import shared_collection_name
+
+    fresh = Registry(tmp_path / "fresh.sqlite3")
+    named = shared_collection_name("dossier-layout", fresh)
+    assert named.startswith("dossier-layout-") and named != "dossier-layout"
+    assert shared_collection_name("dossier-layout", fresh) == named  # kept: the same collection at every opening
+    assert shared_collection_name("dossier-layout", Registry(tmp_path / "another.sqlite3")) != named
+    older = make_index(tmp_path / "older")  # passages written before indexes had ids
+    older.ingest([sorted(articles_dir.iterdir())[0]])
+    assert shared_collection_name("dossier-layout", older.registry) == "dossier-layout"

@@ -3,12 +3,14 @@ bad input in a batch, a crash between the vector write and the registry commit, 
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from dossier.core.errors import IndexLocked
+from dossier.core.progress import WAITING_FOR_TURN
 from dossier.index.registry import Registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -199,6 +201,43 @@ def test_a_held_writer_lock_refuses_a_second_writer_but_not_readers(tmp_path, ar
         assert reader.retrieve("Clearview AI", None, 3)
         assert len(index.documents()) == 1
     assert [o.status for o in index.ingest([second]).outcomes] == ["added"]
+
+
+def test_a_second_writer_in_the_same_process_waits_its_turn_however_long_the_first_takes(tmp_path, articles_dir,
+                                                                                        make_index):
+    """The server's uploads are threads of one process: a long one queues the next (which is told so), never
+    fails it with "another dossier process is writing" once the writer lock's timeout has passed (#14)."""
+    index = make_index(tmp_path / "idx", lock_timeout_s=0.3)
+    first, second = sorted(articles_dir.iterdir())
+    first_at_work, second_queued = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+    second_steps: list[tuple[int, int, str]] = []
+
+    def first_progress(done: int, total: int, path: str) -> None:
+        first_at_work.set()
+        second_queued.wait(timeout=10)  # the first writer stays at work, far past 0.3 s, until the second waits
+
+    def second_progress(done: int, total: int, path: str) -> None:
+        second_steps.append((done, total, path))
+        if path == WAITING_FOR_TURN:
+            second_queued.set()
+
+    def write(name: str, path: Path, on_progress) -> None:
+        try:
+            results[name] = [o.status for o in index.ingest([path], on_progress=on_progress).outcomes]
+        except Exception as exc:  # noqa: BLE001 - the failure itself is what the test shows
+            results[name] = exc
+
+    writers = [threading.Thread(target=write, args=("first", first, first_progress))]
+    writers[0].start()
+    assert first_at_work.wait(timeout=60)
+    writers.append(threading.Thread(target=write, args=("second", second, second_progress)))
+    writers[1].start()
+    for writer in writers:
+        writer.join(timeout=60)
+    assert results == {"first": ["added"], "second": ["added"]}, results
+    assert second_steps[0] == (0, 1, WAITING_FOR_TURN) and second_steps[-1][:2] == (1, 1), second_steps
+    assert len(index.documents()) == 2
 
 
 def test_near_duplicates_within_one_batch_and_never_against_a_replaced_version(tmp_path, articles_dir, make_index):

@@ -59,6 +59,23 @@ def test_document_character_cap(fixtures: Path) -> None:
     assert reason.startswith("has ") and reason.endswith("characters of text, over the cap of 100")
 
 
+def test_a_pdf_over_the_character_cap_is_refused_at_the_page_that_passes_it(fixtures: Path) -> None:
+    reason = rejection(fixtures / "report.pdf", IngestLimits(max_document_chars=20)).reason
+    assert reason == "has over 20 characters of text by page 1, over the cap of 20; stopped reading there"
+
+
+def test_a_docx_over_the_character_cap_is_refused_as_its_paragraphs_are_read(tmp_path: Path) -> None:
+    import docx
+
+    made = docx.Document()
+    for n in range(2_000):
+        made.add_paragraph(f"Paragraph {n} of a report that goes on and on.")
+    made.save(tmp_path / "long.docx")
+    reason = rejection(tmp_path / "long.docx", IngestLimits(max_document_chars=1_000)).reason
+    assert reason.startswith("has over 1,000 characters of text by paragraph ") and reason.endswith("stopped reading there")
+    assert int(reason.split("by paragraph ")[1].split(",")[0]) < 100  # far from the 2,000 it holds
+
+
 def test_csv_row_cap(fixtures: Path) -> None:
     reason = rejection(fixtures / "transactions_small.csv", IngestLimits(max_csv_rows=5)).reason
     assert reason == "has more than 5 rows, over the cap of 5"

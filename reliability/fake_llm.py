@@ -2,7 +2,8 @@
 
 ``POST /v1/chat/completions`` (or ``/chat/completions``) answers with the reply its script gives
 for the question found in the last user message, in OpenAI's JSON format, and records every
-request so a test can inspect the exact prompt that was sent.
+request so a test can inspect the exact prompt that was sent. Shipped with the harness, which points the
+optional LLM answerer at it (``injection.obeying_server``); the suite's LLM tests use it too.
 
     with FakeLLMServer({"How much did ICE pay": "ICE paid $3.75 million [1]."}) as server:
         server.url  # "http://127.0.0.1:<port>/v1"
