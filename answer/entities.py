@@ -119,4 +119,3 @@ def coordinated(question_text: str, names: list[str]) -> bool:
         return len(found) >= 2  # a name taken in another spelling: its place is unknown, as before
     return all(_COORDINATORS.search(folded[start + size:following])
                for (start, size), (following, _) in zip(found, found[1:]))
-
