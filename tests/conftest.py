@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,24 @@ def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> objec
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
+
+# And every Python process the suite starts (`dossier serve` and its engine, the CLI, `chroma run`): the
+# harness's guard (reliability/netguard.py), through a sitecustomize module first on their PYTHONPATH, logs
+# each attempt to one file, which fails the run at its end when it is not empty.
+_CHILD_GUARD = Path(tempfile.mkdtemp(prefix="dossier-test-netguard-"))
+_CHILD_ATTEMPTS = _CHILD_GUARD / "outbound.log"
+_CHILD_ATTEMPTS.touch()
+(_CHILD_GUARD / "sitecustomize.py").write_text(
+    f"from dossier.reliability.netguard import install\ninstall({str(_CHILD_ATTEMPTS)!r})\n", encoding="utf-8")
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(_CHILD_GUARD), os.environ.get("PYTHONPATH", "")) if p)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    attempts = _CHILD_ATTEMPTS.read_text(encoding="utf-8").splitlines()
+    shutil.rmtree(_CHILD_GUARD, ignore_errors=True)
+    if attempts:
+        print(f"\noutbound connections attempted by processes the tests started: {attempts[:5]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
