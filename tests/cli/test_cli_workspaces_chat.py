@@ -160,11 +160,14 @@ def test_interactive_chat_holds_its_workspace_and_deleting_another_leaves_the_re
 
         chat.type("/new\r")
         chat.expect("new conversation")
+        chat.expect("\r\n> ")  # type only at the prompt, as a user does
         chat.type(TOLLS_QUESTION + "\r")  # the other workspace's question, after the deletion: still its own sources
         shown = chat.expect("\r\n> ")
         assert TOLLS_FILE not in shown
         chat.type(f"/export {export}\r")
         chat.expect(f"wrote {export}")
+        # Ctrl-D at the prompt: typed earlier, the terminal's cooked mode eats it before readline reads.
+        chat.expect("\r\n> ")
         chat.type("\x04")  # Ctrl-D ends the session
         assert chat.process.wait(timeout=240) == 0
     finally:
