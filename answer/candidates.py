@@ -4,6 +4,7 @@ question names; and the context around a sentence (the clauses worth quoting, th
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from dossier.answer.inert import is_inert
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import states_quantities, targets_in
+from dossier.core.dates import date_mentions
 from dossier.core.quantities import quantities
 from dossier.core.types import ScoredPassage
 from dossier.core.text import fold, sentences
@@ -92,6 +94,8 @@ def sentence_candidates(scored: ScoredPassage, question: Question, entities: lis
         folded = fold(span.text)
         stems = stems_of(folded)
         covered = frozenset(w for w, (term_stems, _) in weights.items() if term_stems & stems)
+        if "date" in question.targets:
+            covered |= _bounds_said_by_a_range(span.text, weights)
         coverage = term_coverage(covered, weights)
         targets = frozenset(targets_in(span.text, question, lexicon, corpus.recipients))
         # "La société a également des contrats …" speaks of the company the sentence before it names.
@@ -107,6 +111,27 @@ def sentence_candidates(scored: ScoredPassage, question: Question, entities: lis
                  + adjustment + 0.6 / scored.rank + (0.2 if passage.kind == "text" else 0.0))
         found.append(Candidate(span, stems, coverage, covered, targets, mentions, score))
     return found
+
+
+# When something starts or ends, in both languages' forms: a date range says both.
+_BOUND_WORDS = ("start starts started begin begins began open opens opened commence commences end ends ended "
+                "finish finishes finished close closes closed conclude concludes concluded commencer commence "
+                "débuter débute ouvrir ouvre terminer termine finir finit achever achève clôturer clôture")
+_DAY_RANGE = re.compile(r"(?<![\d.,])\d{1,2}(?:st|nd|rd|th|er)?\s*(?:[-–—]|to|au|until|through|and|et)\s*\d{1,2}(?![\d.,]\d)")
+
+
+@functools.lru_cache(maxsize=1)
+def _bound_stems() -> frozenset[str]:
+    return frozenset(stems_of(fold(_BOUND_WORDS)))
+
+
+def _bounds_said_by_a_range(text: str, weights: TermWeights) -> frozenset[str]:
+    """"From 4 to 20 February", "November 20 to December 18": a range of dates says when something starts
+    and when it ends, so it covers the question's "end" or "start" although it never says the word."""
+    mentions = date_mentions(text)
+    if not (len(mentions) >= 2 or mentions and _DAY_RANGE.search(text)):
+        return frozenset()
+    return frozenset(w for w, (term_stems, _) in weights.items() if term_stems & _bound_stems())
 
 
 def _trim(text: str, start: int, end: int, weights: TermWeights, entities: list[str]) -> tuple[int, int]:

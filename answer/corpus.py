@@ -51,6 +51,7 @@ class CorpusView:
     _said_words: dict[str, bool] = field(default_factory=dict)
     _spellings: dict[str, list[str]] = field(default_factory=dict)  # a corpus word -> its cognates there
     _other_spellings: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _leads: dict[str, str] = field(default_factory=dict)  # document id -> folded title and first passage
 
     @classmethod
     def build(cls, passages: list[Passage], record_names: list[tuple[str, str, str]],
@@ -202,6 +203,13 @@ class CorpusView:
             found = self._said_words[entity] = bool(wanted) and any(
                 all(w in text for w in wanted) and says_name_words(text, entity) for text in self.folded.values())
         return found
+
+    def lead_of(self, document_id: str) -> str:
+        """The folded title and first passage of a document: where a news article names what it is about."""
+        if not self._leads:
+            for passage in sorted(self.passages, key=lambda p: p.ordinal, reverse=True):
+                self._leads[passage.document_id] = fold(passage.title or "") + "\n" + self.folded[passage.passage_id]
+        return self._leads.get(document_id, "")
 
     def share_mentioning(self, entity: str, lexicon: Lexicon) -> float:
         if not self.passages:

@@ -1,6 +1,7 @@
 """What every answerer hands back: a ``Draft`` of its decision, quoting the sources as ``Span``s."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from dossier.core.types import Passage, ScoredPassage
@@ -54,3 +55,19 @@ def opening_spans(retrieved: list[ScoredPassage], n: int = 3) -> list[Span]:
         s, e = bounds[0] if bounds else (0, len(sp.passage.text))
         spans.append(Span(sp.passage, s, e, sp.rank))
     return spans
+
+
+def with_quotes(draft: Draft, spans: list[Span]) -> Draft:
+    """The draft with the spans it does not quote yet added, in reading order. The short answer stays
+    the one the draft's own quotes state; it cites the same quote in the new order."""
+    added = [s for s in spans if not any(overlaps(s, quoted) for quoted in draft.evidence)]
+    if not added:
+        return draft
+    evidence = sorted([*draft.evidence, *added], key=lambda s: (s.rank, s.start))
+    cited = draft.evidence[draft.lead_cites - 1] if draft.lead and draft.evidence else None
+    return dataclasses.replace(draft, evidence=evidence,
+                               lead_cites=evidence.index(cited) + 1 if cited is not None else 1)
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    return a.passage.passage_id == b.passage.passage_id and a.start < b.end and b.start < a.end

@@ -6,6 +6,7 @@ after its first mention ("Paragon Solutions" … "Paragon") or given by an alias
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from dossier.answer.corpus import CorpusView, says_name_words
@@ -58,6 +59,38 @@ def names_read_as_words(question: Question, corpus: CorpusView, lexicon: Lexicon
     return question
 
 
+TITLE_GAP_WORDS = 3  # "A House Between the Earth and the Moon": at most this many small words between two names
+
+
+def names_joined_as_written(question: Question, corpus: CorpusView, lexicon: Lexicon) -> Question:
+    """Names the question separates by a few lowercase words ("House Between" the "Earth" and the "Moon",
+    "Field" of "Dreams Game") are one title when some passage writes the whole phrase: each part alone would
+    anchor any sentence that names the Moon. Two names joined by one coordinator ("X and Y") stay two."""
+    if len(question.entities) < 2 or not corpus.has_text:
+        return question
+    located, position = [], 0
+    for entity in question.entities:
+        start = question.text.find(entity, position)
+        if start < 0:
+            return question  # a name rewritten by the parser: its place is unknown, leave the names as they are
+        located.append([start, start + len(entity)])
+        position = start + len(entity)
+    joined = [located[0]]
+    for start, end in located[1:]:
+        previous = joined[-1]
+        gap = question.text[previous[1]:start].split()
+        small_words = 0 < len(gap) <= TITLE_GAP_WORDS and all(w.isalpha() and w.islower() for w in gap)
+        only_a_coordinator = len(gap) == 1 and _COORDINATORS.fullmatch(f" {gap[0]} ") is not None
+        if small_words and not only_a_coordinator and corpus.mentions(
+                corpus.all_text, question.text[previous[0]:end], lexicon):
+            previous[1] = end
+        else:
+            joined.append([start, end])
+    if len(joined) == len(located):
+        return question
+    return dataclasses.replace(question, entities=tuple(question.text[s:e] for s, e in joined))
+
+
 def head_word(entity: str) -> str | None:
     words = [w for w in fold(entity).split() if len(w) >= 4]
     return words[0] if words and len(fold(entity).split()) > 1 else None
@@ -80,9 +113,14 @@ def mentions_entity(text: str, entity: str, corpus: CorpusView, lexicon: Lexicon
     return says_name_words(text, entity)
 
 
-def passage_is_about(passage: Passage, entities: list[str], corpus: CorpusView, lexicon: Lexicon) -> bool:
+def passage_is_about(passage: Passage, entities: list[str], corpus: CorpusView, lexicon: Lexicon,
+                     by_lead: bool = True) -> bool:
+    """The passage names each thing, or (``by_lead``) its article does in its title or first passage: an
+    article on the AF447 crash is about AF447 in its tenth paragraph too. Whether a sentence is said of it
+    is ``anchored_to``."""
     text = corpus.folded.get(passage.passage_id) or fold(passage.text)
-    return all(mentions_entity(text, e, corpus, lexicon) for e in entities)
+    return all(mentions_entity(text, e, corpus, lexicon) or by_lead and passage.kind == "text" and mentions_entity(
+        corpus.lead_of(passage.document_id), e, corpus, lexicon) for e in entities)
 
 
 def names_set_aside(folded_text: str, entity: str, corpus: CorpusView, lexicon: Lexicon) -> bool:

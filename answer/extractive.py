@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import NamedTuple
 
 from dossier.answer.candidates import (Candidate, TermWeights, continuation, readable_weights,
                                        sentence_candidates, term_coverage, term_weights, without_terms)
 from dossier.answer.corpus import CorpusView
 from dossier.answer.crosslingual import PhraseMatcher
-from dossier.answer.draft import Draft, Span, opening_spans
+from dossier.answer.draft import Draft, Span, opening_spans, with_quotes
 from dossier.answer.evidence import EvidenceModel, candidate_sentences, constraints_met, scored
 from dossier.answer.inert import is_inert
 from dossier.answer.entities import anchored_to, coordinated, is_generic, passage_is_about, resolve_entities
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.answer.targets import (CAUSAL, missing_target_reason, person_names, reason_of_another_office,
-                                    states_quantities)
+                                    states_quantities, targets_in)
 from dossier.core.dates import date_mentions, read_date_mention
+from dossier.core.ordinals import counted_noun, states_another_ordinal
 from dossier.core.quantities import format_amount, quantities, season_years
 from dossier.core.types import ScoredPassage
 from dossier.core.text import fold, sentences
@@ -61,10 +63,10 @@ class ExtractiveAnswerer:
         draft = self._with_model(question, retrieved, corpus)
         if draft.abstained:
             return draft
-        draft = self._of_the_asked_year(draft, question)
+        draft = self._of_the_asked_year(draft, question, corpus)
         if draft.abstained:
             return draft
-        return _with_quotes(draft, [nxt for s in draft.evidence if s.text.rstrip().endswith(":")
+        return with_quotes(draft, [nxt for s in draft.evidence if s.text.rstrip().endswith(":")
                                     for nxt in [_sentence_after(s)] if nxt is not None])
 
     def _with_model(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
@@ -88,7 +90,7 @@ class ExtractiveAnswerer:
             return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
         if ranked[0].probability < policy.abstain_below:
             return Draft(True, reason="no passage is likely to state the answer", considered=list(draft.evidence))
-        return _with_quotes(draft, picks)
+        return with_quotes(draft, picks)
 
     def _rules_answer(self, question: Question, retrieved: list[ScoredPassage], corpus: CorpusView) -> Draft:
         if not retrieved:
@@ -109,7 +111,12 @@ class ExtractiveAnswerer:
         if not eligible:
             return Draft(True, reason=f"no retrieved passage is about {' and '.join(specific)}",
                          considered=opening_spans(retrieved))
-        stated = [sp for sp in eligible if states_quantities(fold(sp.passage.text), question)]
+        # A year or amount the question assumes is stated in a passage that names its subject itself: the
+        # article's lead makes a passage about the subject, not every year in it the subject's.
+        assumes = bool(question.quantities or question.months)
+        named_itself = [[e] for e in specific] if split else [specific]  # split: each name has its own passages
+        stated = [sp for sp in eligible if states_quantities(fold(sp.passage.text), question) and (not assumes or any(
+            passage_is_about(sp.passage, names, corpus, self.lexicon, by_lead=False) for names in named_itself))]
         if split and stated:
             # The question's numbers may belong to one of the things it names: the others' passages stay.
             stated += [sp for found in by_entity.values() if not any(sp in stated for sp in found)
@@ -189,6 +196,8 @@ class ExtractiveAnswerer:
         coverage = max(coverage, PASSAGE_DISCOUNT * passage_coverage)
         named_with_target = wanted & {"kind", "role"} and best.mentions_entities and best.targets & wanted
         if coverage < MIN_COVERAGE and not named_with_target:
+            coverage = max(coverage, self._coverage_across_languages(readable, chosen, question))
+        if coverage < MIN_COVERAGE and not named_with_target:
             return Draft(True, reason="the closest passages do not address what the question asks",
                          considered=[c.span for c in chosen])
         if wanted & {"person", "organization"} and weights and not any(c.covered for c in chosen):
@@ -215,7 +224,9 @@ class ExtractiveAnswerer:
             if follow is not None and follow not in chosen:
                 chosen.append(follow)
         evidence = [c.span for c in sorted(chosen, key=lambda c: (c.span.rank, c.span.start))]
-        lead, cites = _gloss(question, evidence, self.lexicon)
+        # The short answer comes from the quote that says most of what is asked, among those stating its kind.
+        answering = max((c for c in chosen if c.targets & wanted), key=lambda c: (c.coverage, c.score), default=best)
+        lead, cites = _gloss(question, evidence, self.lexicon, answering=answering.span)
         return Draft(False, evidence=evidence, lead=lead, lead_cites=cites)
 
     # ---- pieces -------------------------------------------------------------------------------
@@ -226,27 +237,50 @@ class ExtractiveAnswerer:
     def _said_of_all(self, span: Span, names: list[str], corpus: CorpusView) -> bool:
         return all(anchored_to(span, [name], corpus, self.lexicon) for name in names)
 
+    def _coverage_across_languages(self, weights: TermWeights, chosen: list[Candidate], question: Question) -> float:
+        """The share of the question's terms the chosen sentences say, counting those that a sentence in
+        another language says in its own words ("jobs" by "emplois") where no stem or lexicon entry could."""
+        if self.phrases is None or not any((c.span.passage.language or question.language) != question.language
+                                           for c in chosen):
+            return 0.0
+        covered = {w for c in chosen for w in c.covered}
+        said = {w for w in weights if w not in covered and self._said_across_languages(w, question, chosen)}
+        return term_coverage(covered | said, weights)
+
     def _said_across_languages(self, phrase: str, question: Question, chosen: list[Candidate]) -> bool:
         """A sentence in another language than the question's says ``phrase`` in its own words."""
         return self.phrases is not None and any(
             (c.span.passage.language or question.language) != question.language and self.phrases.says(phrase, c.span.text)
             for c in chosen)
 
-    def _of_the_asked_year(self, draft: Draft, question: Question) -> Draft:
-        """Quotes that date themselves to other years only ("In 2021, …" asked about 2022) are dropped:
-        the passage may name the asked year elsewhere, but what the quote states is another year's."""
-        if draft.computed or not question.years or not draft.evidence:
+    def _of_the_asked_year(self, draft: Draft, question: Question, corpus: CorpusView) -> Draft:
+        """Quotes that date themselves to other years only ("In 2021, …" asked about 2022), or that number the
+        thing asked with another ordinal only ("the tenth season" asked about the first), are dropped: the
+        passage may name the asked one elsewhere, but what the quote states is another's."""
+        if draft.computed or not draft.evidence:
             return draft
-        asked = set(question.years)
-        kept = [s for s in draft.evidence if not _states_only_other_years(s.text, asked)]
-        if len(kept) == len(draft.evidence):
-            return draft
-        if not kept:
-            years = " or ".join(str(y) for y in sorted(asked))
-            return Draft(True, reason=f"the closest sentences are about other years than {years}",
-                         considered=list(draft.evidence))
-        lead, cites = _gloss(question, kept, self.lexicon)
-        return dataclasses.replace(draft, evidence=kept, lead=lead, lead_cites=cites)
+        checks: list[_OffQuote] = []
+        if question.years:
+            asked = set(question.years)
+            checks.append(_OffQuote(lambda s: _states_only_other_years(s.text, asked), reason=(
+                f"the closest sentences are about other years than {' or '.join(str(y) for y in sorted(asked))}")))
+        counted = counted_noun(question.text, question.language)
+        if counted:
+            checks.append(_OffQuote(
+                lambda s: states_another_ordinal(s.text, s.passage.language or question.language, counted),
+                reason=f"the closest sentences are about another {' or '.join(n for _, n in counted)} than the one asked"))
+        wanted = set(question.targets) - {"reason"}
+        for off, reason in checks:
+            kept = [s for s in draft.evidence if not off(s)]
+            if len(kept) == len(draft.evidence):
+                continue
+            if not kept or wanted and not any(
+                    targets_in(s.text, question, self.lexicon, corpus.recipients) & wanted for s in kept):
+                # What is left beside the dropped quotes does not state what is asked: it framed them.
+                return Draft(True, reason=reason, considered=list(draft.evidence))
+            lead, cites = _gloss(question, kept, self.lexicon)
+            draft = dataclasses.replace(draft, evidence=kept, lead=lead, lead_cites=cites)
+        return draft
 
     def _add_similarity(self, question: Question, candidates: list[Candidate]) -> None:
         best = sorted(candidates, key=lambda c: (-c.score, c.span.rank, c.span.start))[:SEMANTIC_CANDIDATES]
@@ -284,16 +318,10 @@ class ExtractiveAnswerer:
         return chosen
 
 
-def _with_quotes(draft: Draft, spans: list[Span]) -> Draft:
-    """The draft with the spans it does not quote yet added, in reading order. The short answer stays
-    the one the draft's own quotes state; it cites the same quote in the new order."""
-    added = [s for s in spans if not any(_overlap(s, quoted) for quoted in draft.evidence)]
-    if not added:
-        return draft
-    evidence = sorted([*draft.evidence, *added], key=lambda s: (s.rank, s.start))
-    cited = draft.evidence[draft.lead_cites - 1] if draft.lead and draft.evidence else None
-    return dataclasses.replace(draft, evidence=evidence,
-                               lead_cites=evidence.index(cited) + 1 if cited is not None else 1)
+class _OffQuote(NamedTuple):
+    """A quote the question's constraints rule out (``off``), and the reason given when none is left."""
+    off: Callable[[Span], bool]
+    reason: str
 
 
 def _sentence_after(span: Span) -> Span | None:
@@ -312,14 +340,10 @@ def _states_only_other_years(text: str, asked: set[int]) -> bool:
     return bool(stated) and not stated & asked
 
 
-def _overlap(a: Span, b: Span) -> bool:
-    return a.passage.passage_id == b.passage.passage_id and a.start < b.end and b.start < a.end
-
-
 _GLOSSED_KINDS = {"amount": "money", "percent": "percent", "count": "count"}  # target -> quantity kind
 
 
-def _gloss(question: Question, evidence: list[Span], lexicon: Lexicon) -> tuple[str, int]:
+def _gloss(question: Question, evidence: list[Span], lexicon: Lexicon, answering: Span | None = None) -> tuple[str, int]:
     """The value asked for, stated first, with the span that states it, when the quotes state exactly
     one value of the kind asked (other than the question's own numbers): an amount in the reader's
     convention, a percentage or a count as the source writes it, a date in the reader's language, a
@@ -328,8 +352,11 @@ def _gloss(question: Question, evidence: list[Span], lexicon: Lexicon) -> tuple[
         return _one_stated(question, [(span.text[start:end], n) for n, span in enumerate(evidence, start=1)
                                       for start, end in date_mentions(span.text, question.years)])
     if question.targets and question.targets[0] == "person":
+        # Only the sentence that answers names the one asked: "the vendor is eStub" beside "a play by Ines
+        # Marrow" does not make Ines Marrow the vendor.
         asked = {fold(e) for e in question.entities}
         return _one_stated(question, [(name, n) for n, span in enumerate(evidence, start=1)
+                                      if answering is None or span == answering
                                       for name in person_names(span.text, asked, lexicon)])
     kind = _GLOSSED_KINDS.get(question.targets[0]) if question.targets else None
     if kind is None:

@@ -32,9 +32,9 @@ _STOP = set(STOPWORDS) | QUESTION_WORDS
 _TARGETS = (
     ("duration", r"\bhow long\b|\bcombien de temps\b|\bdurée\b|\bover what period\b|\bfor how long\b|"
                  r"\bpendant combien\b|\bsur quelle période\b"),
-    ("count", r"\bhow many\b|\bcombien d[e']\s*(?!dollars|temps|argent)|\bnombre d[e']|\bnumber of\b"),
+    ("count", r"\bhow many\b|\bcombien d(?:e\s+|['’]\s*)(?!dollars|temps|argent|euros)|\bnombre d[e']|\bnumber of\b"),
     ("amount", r"\bhow much\b|\bworth\b|\bvalue\b|\bcost\b|\bamount\b|\bpaid\b|\bpay\b|\bspen[dt]\b|\bprice\b|"
-               r"\bmontant\b|\bvaleur\b|\bcoût|\bcombien(?! d[e'])|\bcombien de dollars\b|\bpayée?s?\b|\bdépensée?s?\b|\binvestie?s?\b"),
+               r"\bmontant\b|\bvaleur\b|\bcoût|\bcombien(?! d[e'])|\bcombien d(?:e |['’])\s*(?:dollars|euros|argent)\b|\bpayée?s?\b|\bdépensée?s?\b|\binvestie?s?\b"),
     ("date", r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bin what year\b|\bquand\b|\bquelle année\b|"
              r"\bwhat date\b|\bdepuis quand\b"),
     ("person", r"^\s*who\b|\bwho (?:is|was|at|in|from|did|has|criticized|said)\b|^\s*qui\b|\bwhich person\b|"

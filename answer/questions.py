@@ -8,11 +8,12 @@ import time
 from typing import Any, Protocol
 
 from dossier.answer.answer_types import HeadTyper
+from dossier.answer.compound import completed, question_parts
 from dossier.answer.compose import compose
 from dossier.answer.corpus import CorpusView, SourceMeta
 from dossier.answer.crosslingual import PhraseMatcher
 from dossier.answer.draft import Draft, Span
-from dossier.answer.entities import names_read_as_words
+from dossier.answer.entities import names_joined_as_written, names_read_as_words
 from dossier.answer.evidence import default_model
 from dossier.answer.extractive import ExtractiveAnswerer
 from dossier.answer.inert import InertJudge, judged_by
@@ -120,8 +121,7 @@ class QuestionService:
             refusal = Draft(True, reason="the question gives the answerer orders instead of asking the sources")
             return Answer(**{**compose(parsed, refusal, []).__dict__, "timings_ms": timings})
         mark = time.perf_counter()
-        parsed, scope = self.scoped(parsed, corpus)
-        parsed = names_read_as_words(parsed, corpus, self.lexicon)
+        parsed, scope = self._prepared(parsed, corpus)
         if corpus.has_text and is_summary_request(question):
             # A digest reads more passages than one answer does; it is never a computation over records.
             retrieved = self.retrieve(parsed, corpus, (top_k or self.settings.top_k) * RETRIEVAL_WIDENING, scope)
@@ -131,6 +131,26 @@ class QuestionService:
                 draft = summarize(parsed, retrieved, corpus, self.lexicon, self._similarity)
             timings["answer"] = _ms(mark)
             return _composed(parsed, draft, retrieved, timings, started)
+        draft, retrieved = self._drafted(parsed, scope, corpus, top_k, answerer, timings)
+        parts = question_parts(question, parsed.language)
+        if len(parts) > 1 and not draft.computed:
+            mark = time.perf_counter()
+            asked = [self._drafted(*self._prepared(self.understood(part, parsed.language), corpus), corpus,
+                                   top_k, answerer, {}) for part in parts]
+            draft = completed(draft, [d for d, _ in asked])
+            retrieved = _both_retrievals(retrieved, [sp for _, found in asked for sp in found])
+            timings["parts"] = _ms(mark)
+        return _composed(parsed, draft, retrieved, timings, started)
+
+    def _prepared(self, parsed: Question, corpus: CorpusView) -> tuple[Question, set[str]]:
+        """The question scoped to the sources it names (and those sources), its names read against the corpus."""
+        parsed, scope = self.scoped(parsed, corpus)
+        return names_read_as_words(names_joined_as_written(parsed, corpus, self.lexicon), corpus, self.lexicon), scope
+
+    def _drafted(self, parsed: Question, scope: set[str], corpus: CorpusView, top_k: int | None,
+                 answerer: str | None, timings: dict[str, float]) -> tuple[Draft, list[ScoredPassage]]:
+        """Retrieval, then a computation over records or cited sentences: the draft and what was retrieved."""
+        mark = time.perf_counter()
         # An index of records alone has no prose to retrieve: its questions go to the records table.
         retrieved = self.retrieve(parsed, corpus, top_k or self.settings.top_k, scope) if corpus.has_text else []
         timings["retrieve"] = _ms(mark)
@@ -168,7 +188,7 @@ class QuestionService:
             draft = Draft(True, reason="the passages give a total, not a figure per period",
                           considered=list(draft.evidence))
         timings["answer"] = _ms(mark)
-        return _composed(parsed, draft, retrieved, timings, started)
+        return draft, retrieved
 
 
 def _composed(parsed: Question, draft: Draft, retrieved: list[ScoredPassage], timings: dict[str, float],

@@ -33,6 +33,8 @@ _FRENCH = (
      "les registres ne donnent pas le jour de cette attribution, au mieux son année ou son mois"),
     (r"the closest sentences are about other years than (.+)",
      r"les phrases les plus proches portent sur d’autres années que \1"),
+    (r"the closest sentences are about another (.+) than the one asked",
+     r"les phrases les plus proches portent sur un autre rang de « \1 » que celui demandé"),
     (r"the passages about (.+) do not answer this", r"les passages sur \1 n’y répondent pas"),
     (r"the reason the passages give is for another administration's decision",
      "la raison donnée par les sources concerne la décision d’une autre administration"),

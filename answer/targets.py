@@ -13,7 +13,7 @@ import re
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
 from dossier.core.lexical import STOPWORD_SET
-from dossier.core.dates import states_date
+from dossier.core.dates import date_mentions, states_date
 from dossier.core.quantities import MONTH_WORDS, MONTHS, quantities, same_value, season_years
 from dossier.core.text import LOWER, NAME, UPPER, fold
 
@@ -22,6 +22,7 @@ from dossier.core.text import LOWER, NAME, UPPER, fold
 CAUSAL = re.compile(r"\b(parce qu|,\s*car\b|en raison|pour des raisons|à cause|because|due to|owing to|afin de|"
                     r"d[uû]e?s? à|grâce à|suite à|à la suite d|as a result of|thanks to|"
                     r"reason|raison|motif|expli(?:ca|qu)\w*|explan\w*|explain\w*)", re.IGNORECASE)
+_ASKS_WHO = re.compile(r"\s*(?:who|qui)\b", re.IGNORECASE)
 _PERSON = re.compile(rf"(?<![\w])[{UPPER}][{LOWER}]+(?:[-\s][{UPPER}][{LOWER}]+)+(?![\w])")
 _PLACE = re.compile(rf"\b(?:dans la|dans le|dans l'|à|au|aux|en|in|at|sur|on|from)\s+(?:la\s+)?([{UPPER}][\w\-]+(?:\s+[{UPPER}][\w\-]+)*)")
 _ORG_WORD = re.compile(r"\b(entreprises?|sociétés?|compan(?:y|ies)|firms?|startups?|fournisseurs?|intermédiaires?|"
@@ -109,7 +110,9 @@ def _targets_in(text: str, question_text: str, entities: tuple[str, ...], questi
         found.add("person")  # "Who filed suit?" "Un groupe de syndicats": a group answers "who" as a person does
     if _names_an_organization(text, asked, lexicon, corpus_recipients):
         found.add("organization")
-    if _PLACE.search(text):
+        if _ASKS_WHO.match(question_text):
+            found.add("person")  # "Who is the vendor?" "The vendor is iUpload": a company answers "who" too
+    if _names_a_place(text):
         found.add("place")
     if CAUSAL.search(text):
         found.add("reason")
@@ -125,10 +128,23 @@ def person_names(text: str, asked: set[str], lexicon: Lexicon) -> list[str]:
         while words and (lexicon.knows(words[0].lower()) or words[0].lower() in STOPWORD_SET):
             words = words[1:]  # "Selon Maria Okafor": the opening word is not part of the name
         name = " ".join(words)
-        if len(words) >= 2 and fold(name) not in asked and not any(
+        if len(words) >= 2 and not _part_of_asked(fold(name), asked) and not any(
                 lexicon.knows(w.lower()) for w in re.split(r"[-\s]", name)):
             names.append(name)
     return names
+
+
+def _names_a_place(text: str) -> bool:
+    """A capitalised word after "in", "from", "à" … that is not a date: "from June 9-12" dates, it does not place."""
+    dated = date_mentions(text)
+    return any(not any(start <= m.start(1) < end for start, end in dated) for m in _PLACE.finditer(text))
+
+
+def _part_of_asked(folded_name: str, asked: set[str]) -> bool:
+    """The name is one the question gives, or a piece of one: "Walter Camp" does not answer who won the
+    Walter Camp Award, nor does "Iga Swiatek" say who Swiatek's coach is."""
+    words = set(folded_name.split())
+    return any(words <= set(a.split()) or set(a.split()) <= words for a in asked if a)
 
 
 def missing_target_reason(question: Question, entities: list[str]) -> str:

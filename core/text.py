@@ -189,8 +189,9 @@ UPPER = _letter_class(lambda c: c.isupper() and c.isalpha())  # "A-ZÀ-ÖØ-Þ�
 LOWER = _letter_class(lambda c: c.islower() and c.isalpha())
 
 # A name as written: capitalised words joined by the connectors names use ("Bank of America",
-# "Ministère de la Justice"); initials keep their last period ("U.S. Open").
-NAME_WORD = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][\w&.\-]*[\w&])"
+# "Ministère de la Justice"); initials keep their last period ("U.S. Open"); a brand may open on one or
+# two small letters ("iUpload", "eBay").
+NAME_WORD = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}][\w&.\-]*[\w&]|[{LOWER}]{{1,2}}[{UPPER}][\w&.\-]*[\w&])"
 NAME_CONNECTORS = ("of", "and", "for", "de", "du", "des", "la", "le", "&")
 _JOIN = rf"\s+(?:(?:{'|'.join(NAME_CONNECTORS)})\s+)?"
 

@@ -346,3 +346,26 @@ def test_a_summary_quotes_what_each_source_says_newest_first(dossier: Dossier) -
 def test_a_summary_of_what_no_source_names_abstains(dossier: Dossier) -> None:
     answer = dossier.ask("Résume ce que disent les sources sur Société Kelmor")
     assert answer.abstained and answer.citations == (), answer.answer
+
+
+def test_a_date_range_says_when_something_ends(dossier: Dossier) -> None:
+    answer = dossier.ask("When does A Lantern Between the River and the Hill finish?")
+    assert not answer.abstained, answer.answer
+    # The last day of the range is the end asked for, stated first, citing the quote that gives the range.
+    n = next(c.n for c in answer.citations if "from 3 to 9 October" in c.quote)
+    assert answer.answer.startswith(f"October 9 [{n}]."), answer.answer
+
+
+def test_a_sentence_about_another_season_does_not_answer_for_the_first(dossier: Dossier) -> None:
+    answer = dossier.ask("When did the first season of A Lantern Between the River and the Hill open?")
+    assert answer.abstained and answer.citations == (), answer.answer
+    assert "another season" in answer.answer
+
+
+
+def test_the_short_answer_to_who_comes_from_the_quote_that_answers(dossier: Dossier) -> None:
+    # The play's author is the only person named in the quotes, but the vendor asked about is a company.
+    answer = dossier.ask("Who is the ticket vendor for A Lantern Between the River and the Hill?")
+    assert not answer.abstained, answer.answer
+    assert any("ticket vendor is eStub" in c.quote for c in answer.citations), answer.answer
+    assert "Ines Marrow [" not in answer.answer, answer.answer

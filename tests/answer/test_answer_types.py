@@ -50,3 +50,35 @@ def test_a_head_noun_never_listed_is_typed_by_its_nearest_prototype(typer: HeadT
 def test_a_head_typed_only_when_its_kind_is_clear_and_checkable(typer: HeadTyper, question: str) -> None:
     parsed = analyse(question, default_lexicon())
     assert typer.typed(parsed).targets == parsed.targets
+
+
+def test_a_month_after_from_or_in_dates_a_sentence_it_does_not_place_it() -> None:
+    from dossier.answer.lexicon import Lexicon
+    from dossier.answer.question import analyse
+    from dossier.answer.targets import targets_in
+
+    question = analyse("Where is the Velden regatta held?", Lexicon([]))
+    assert "place" not in targets_in("The Velden regatta is held from June 9-12 this year.", question, Lexicon([]),
+                                     frozenset())
+    assert "place" in targets_in("The Velden regatta is held in Osterby from June 9-12.", question, Lexicon([]),
+                                 frozenset())
+
+
+def test_a_name_the_question_gives_or_a_piece_of_it_is_no_answer_to_who() -> None:
+    from dossier.answer.lexicon import Lexicon
+    from dossier.answer.targets import person_names
+
+    sentence = "Hal Corven 2023 finalists were read out by Mira Selden."
+    assert person_names(sentence, {"hal corven prize"}, Lexicon([])) == ["Mira Selden"]  # a piece of the prize's name
+    assert person_names("Mira Selden thanked Ines Marrow.", {"marrow"}, Lexicon([])) == ["Mira Selden"]
+
+
+def test_a_company_answers_who_as_a_person_does_even_when_its_name_opens_in_lower_case() -> None:
+    from dossier.answer.lexicon import Lexicon
+    from dossier.answer.question import analyse
+    from dossier.answer.targets import targets_in
+
+    who = analyse("Who is the ticket vendor of the Velden ferry?", Lexicon([]))
+    which = analyse("When does the Velden ferry sail?", Lexicon([]))
+    assert {"organization", "person"} <= targets_in("The ferry's ticket vendor is eStub.", who, Lexicon([]), frozenset())
+    assert "person" not in targets_in("The ferry's ticket vendor is eStub.", which, Lexicon([]), frozenset())

@@ -112,3 +112,13 @@ def test_a_name_is_known_with_or_without_a_hyphen_or_space_between_its_parts(lex
     corpus = CorpusView.build([passage], [])
     assert corpus.known(asked, lexicon)
     assert not corpus.known("Korvex8", lexicon) and not corpus.known("Dal Marrows", lexicon)
+
+
+@pytest.mark.parametrize("question, target", [
+    ("Combien d'argent la Fondation Orsel a-t-elle récolté ?", "amount"),
+    ("Combien d’euros la mairie a-t-elle versés ?", "amount"),
+    ("Combien de dollars la ville a-t-elle payés ?", "amount"),
+    ("Combien de bénévoles la Fondation Orsel compte-t-elle ?", "count"),
+])
+def test_how_much_money_asks_for_an_amount_and_how_many_people_for_a_count(lexicon, question: str, target: str) -> None:
+    assert analyse(question, lexicon).targets == (target,)
