@@ -132,7 +132,9 @@ class QuestionService:
             timings["answer"] = _ms(mark)
             return _composed(parsed, draft, retrieved, timings, started)
         draft, retrieved = self._drafted(parsed, scope, corpus, top_k, answerer, timings)
-        parts = question_parts(question, parsed.language)
+        # The extractive answerer's quotes are completed part by part; a language model reads the whole question.
+        parts = question_parts(question, parsed.language) if (answerer or self.settings.answerer) == "extractive" \
+            else [question]
         if len(parts) > 1 and not draft.computed:
             mark = time.perf_counter()
             asked = [self._drafted(*self._prepared(self.understood(part, parsed.language), corpus), corpus,
