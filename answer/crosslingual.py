@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -37,19 +38,38 @@ def fitted_threshold(embedder: str) -> float | None:
     return json.loads(MODEL_FILE.read_text(encoding="utf-8")).get("thresholds", {}).get(embedder)
 
 
+RUN_CACHE = 256  # sentences whose runs stay embedded: each costs a batch of ~3 vectors per word
+
+
 class PhraseMatcher:
     def __init__(self, embedder: str, query_vector: QueryVector, text_vectors: TextVectors):
         self.embedder = embedder
         self.query_vector = query_vector
         self.text_vectors = text_vectors
+        self._runs: dict[str, list[Any]] = {}  # sentence -> its runs' vectors, oldest first
+        self._lock = threading.Lock()
 
     def closeness(self, phrase: str, text: str) -> float:
         """The highest cosine of ``phrase`` to a run of words of ``text``."""
-        runs = word_runs(text)
-        if not runs:
+        vectors = self._run_vectors(text)
+        if not vectors:
             return -1.0
         query = self.query_vector(phrase)
-        return max(float(vector @ query) for vector in self.text_vectors(runs))
+        return max(float(vector @ query) for vector in vectors)
+
+    def _run_vectors(self, text: str) -> list[Any]:
+        """The vectors of ``text``'s runs, embedded once however many phrases are looked for in it."""
+        with self._lock:
+            cached = self._runs.get(text)
+        if cached is not None:
+            return cached
+        runs = word_runs(text)
+        vectors = self.text_vectors(runs) if runs else []
+        with self._lock:
+            self._runs[text] = vectors
+            while len(self._runs) > RUN_CACHE:
+                self._runs.pop(next(iter(self._runs)))
+        return vectors
 
     def says(self, phrase: str, text: str) -> bool:
         threshold = fitted_threshold(self.embedder)
