@@ -26,6 +26,9 @@ QUESTION_WORDS = {
     "become", "became", "come", "came", "go", "went", "one", "two", "three", "first", "name", "named",
     "avant", "après", "depuis", "aussi", "également", "fait", "faire", "font",
     "besides", "aside", "except", "excluding", "hormis", "outre", "sauf", "excepté", "chez",
+    # Pronouns and modal verbs: "who did he say he would contact?" asks about "say" and "contact".
+    "he", "she", "him", "her", "his", "hers", "we", "our", "you", "your", "i", "my", "them", "themselves",
+    "would", "could", "should", "can", "might", "must", "shall", "had",
 }
 _STOP = set(STOPWORDS) | QUESTION_WORDS
 

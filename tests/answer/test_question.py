@@ -122,3 +122,8 @@ def test_a_name_is_known_with_or_without_a_hyphen_or_space_between_its_parts(lex
 ])
 def test_how_much_money_asks_for_an_amount_and_how_many_people_for_a_count(lexicon, question: str, target: str) -> None:
     assert analyse(question, lexicon).targets == (target,)
+
+
+def test_pronouns_and_modal_verbs_are_no_content_of_a_question(lexicon) -> None:
+    words = {t.word for t in analyse("Who did Ines Marrow say she would contact after her show?", lexicon).terms}
+    assert {"say", "contact", "show"} <= words and not words & {"she", "would", "her"}, words
