@@ -161,7 +161,10 @@ class RecordsTable:
         return value
 
     def has_awards(self) -> bool:
-        return bool(self._cached("count", lambda db: _scalar(db, "SELECT count(*) FROM awards") if _has_awards(db) else 0))
+        return bool(self.award_count())
+
+    def award_count(self) -> int:
+        return self._cached("count", lambda db: _scalar(db, "SELECT count(*) FROM awards") if _has_awards(db) else 0)
 
     def column_values(self, column: str) -> dict[str, int]:
         """Every distinct value of a category column (folded) with its number of awards."""
@@ -196,14 +199,16 @@ class RecordsTable:
     def _cited_ids(self) -> CitedIds:
         return self._cached("cited_ids", CitedIds.read)
 
-    def modification_count(self) -> int:
-        """How many modifications (rows of transactions exports) the table holds; none for Award Summaries."""
-        return self._cached("modifications", lambda db: _scalar(db, "SELECT count(*) FROM modifications")
-                            if _has_table(db, "modifications") else 0)
+    def modifications_held(self) -> tuple[int, int]:
+        """How many modifications (rows of transactions exports) the table holds, and how many awards they
+        belong to; none for Award Summaries."""
+        return self._cached("modifications", lambda db: tuple(db.execute(
+            "SELECT count(*), count(DISTINCT award_no) FROM modifications").fetchone())
+            if _has_table(db, "modifications") else (0, 0))
 
     def run(self, query: RecordQuery) -> RecordsResult:
         if query.table == "modifications":
-            if not self.modification_count():
+            if not self.modifications_held()[0]:
                 return RecordsResult(0, None, None, ())
             with self._connect() as db:
                 return run_modifications(db, query)

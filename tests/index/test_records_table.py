@@ -164,4 +164,4 @@ def test_each_modification_of_a_transactions_export_is_its_own_row_by_action_dat
         reopened.query_records(RecordQuery(table="modifications", amount_field="federal_action_obligation"))
     summaries = make_index(tmp_path / "summaries")
     summaries.ingest([SAMPLES / "us-local-gov-ice-award-summaries.csv"])
-    assert summaries.records_table.modification_count() == 0
+    assert summaries.records_table.modifications_held() == (0, 0)
