@@ -34,7 +34,7 @@ from dossier.index.records_modifications import MODIFICATIONS_SQL, run_modificat
 from dossier.index.records_rows import insert_rows
 from dossier.index.records_sql import group_key, groups, inline, leading_first, matched, order_by, record_data
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS records (
@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS record_terms (passage_id VARCHAR, term VARCHAR);
 """
 _LOCK_WAIT_S = 10.0
+_PASSAGE_INDEX = "records_by_passage"
 _WRITER_MEMORY = "512MB"
 
 
@@ -129,6 +130,7 @@ class RecordsTable:
     @staticmethod
     def _bring_up_to(db: Any, generation: int, registry_documents: set[str],
                      load: Callable[[list[str]], Iterable[list[tuple[str, str, str, Record]]]], staged: bool) -> None:
+        db.execute(f"DROP INDEX IF EXISTS {_PASSAGE_INDEX}")  # rebuilt once the rows are in, not kept up row by row
         if db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() != (SCHEMA_VERSION,):
             db.execute("DELETE FROM records"); db.execute("DELETE FROM record_terms")  # noqa: E702
         have = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM records").fetchall()}
@@ -308,6 +310,10 @@ def rebuild_derived(db: Any) -> None:
     records and their words."""
     db.execute(_AWARDS_SQL)
     db.execute(MODIFICATIONS_SQL)
+    # The rows an answer shows are read by passage id: without an index that read every record's data (~0.6 s
+    # at a million records), with it ~8 ms. Built after the rows are in (0.8 s at a million).
+    db.execute(f"DROP INDEX IF EXISTS {_PASSAGE_INDEX}")
+    db.execute(f"CREATE INDEX {_PASSAGE_INDEX} ON records (passage_id)")
     # Integer award numbers, sorted by word: a question's few words read a few stretches of the table.
     db.execute("CREATE OR REPLACE TABLE award_terms AS SELECT DISTINCT a.award_no, t.term FROM"
                " (SELECT award_no, unnest(passage_ids) AS passage_id FROM awards) a JOIN record_terms t USING (passage_id)"
