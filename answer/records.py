@@ -90,9 +90,12 @@ class RecordsAnswerer:
             return Draft(True, reason="one of the two things compared has no matching award with an amount"), []
         lang = question.language
         labels = COLUMN_LABELS[lang]
-        ra, rb = sorted(results, key=lambda r: -(r.amount_total or 0))
+        (ra, side_a), (rb, side_b) = sorted(zip(results, compiled.sides), key=lambda pair: -(pair[0].amount_total or 0))
         gap = format_exact_amount((ra.amount_total or 0) - (rb.amount_total or 0), lang)
-        name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
+        if side_a.date_from != side_b.date_from:  # two years set against each other: each side is its year
+            name_a, name_b = (side_a.date_from or "?")[:4], (side_b.date_from or "?")[:4]
+        else:
+            name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
         over_actions = compiled.query.table == "modifications"
         amount = labels["federal_action_obligation" if over_actions else "amount"]
         if lang == "fr":

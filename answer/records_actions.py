@@ -19,7 +19,7 @@ from dossier.core.text import fold
 
 # The wording of the actions themselves, in both languages (folded, accents removed).
 _ACTIONS = re.compile(r"\bmodifications?\b|\btransactions?\b|\bactions\b|\baction dates?\b|\bcontract actions?\b|"
-                      r"\bavenants?\b|\bdate de l action\b|" + r"\bde-?\s?obligat\w*|\bdeobligat\w*|\bdesengag\w*|\bdesoblig\w*")
+                      r"\bavenants?\b|\bdate de l action\b|\byears? of action\b|\bannee de l action\b|" + r"\bde-?\s?obligat\w*|\bdeobligat\w*|\bdesengag\w*|\bdesoblig\w*")
 _DEOBLIGATION = re.compile(r"\bde-?\s?obligat\w*|\bdeobligat\w*|\bdesengag\w*|\bdesoblig\w*|\bnegative obligations?\b|"
                            r"\bobligations? negatives?\b")
 # Money moved in a period ("what did ICE obligate in 2024"), as opposed to the date an award was made.

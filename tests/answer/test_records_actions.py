@@ -76,6 +76,17 @@ def test_money_in_a_year_is_summed_by_action_date_not_award_date(transactions) -
     assert _cited(answer) == {_record_id(r) for r in in_year}
 
 
+def test_two_years_of_actions_are_set_against_each_other(transactions) -> None:
+    years = sorted({r["action_date"][:4] for r in _rows()})[-2:]
+    totals = {y: sum(float(r["federal_action_obligation"]) for r in _rows() if r["action_date"].startswith(y))
+              for y in years}
+    answer = transactions.ask(f"How much more did ICE obligate through actions in {years[1]} than in {years[0]}?")
+    assert not answer.abstained, answer.answer
+    for year, total in totals.items():  # each side is named by its year, with its own sum
+        assert numbers_match(f"{total:,.2f}", answer.answer.split(f"{year}: ")[1].split(" ")[0]), answer.answer
+    assert numbers_match(f"{abs(totals[years[1]] - totals[years[0]]):,.2f}", answer.answer.split("difference: ")[1])
+
+
 def test_de_obligations_are_listed_and_the_largest_found(transactions) -> None:
     negative = [r for r in _rows() if float(r["federal_action_obligation"]) < 0]
     listed = transactions.ask("Which de-obligations does the transactions file show, with dates and amounts?")
