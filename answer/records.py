@@ -92,7 +92,8 @@ class RecordsAnswerer:
         labels = COLUMN_LABELS[lang]
         (ra, side_a), (rb, side_b) = sorted(zip(results, compiled.sides), key=lambda pair: -(pair[0].amount_total or 0))
         gap = format_exact_amount((ra.amount_total or 0) - (rb.amount_total or 0), lang)
-        if side_a.date_from != side_b.date_from:  # two years set against each other: each side is its year
+        if side_a.date_from != side_b.date_from and _first(ra)[0].recipient != _first(rb)[0].recipient:
+            # Two years set against each other, each over several recipients: each side is its year.
             name_a, name_b = (side_a.date_from or "?")[:4], (side_b.date_from or "?")[:4]
         else:
             name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
