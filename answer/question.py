@@ -65,7 +65,9 @@ _TARGETS = (
 # Words that make a question about the procurement records rather than the articles' prose.
 _RECORDS_VOCAB = re.compile(
     r"\bawards?\b|\brecords?\b|\bregistres?\b|\battributions?\b|\bobligations?\b|\bprocurement\b|"
-    r"\bawarding office\b|\bmarchés publics\b|\bdossiers de marchés\b|\bawarded\b", re.IGNORECASE)
+    r"\bawarding office\b|\bmarchés publics\b|\bdossiers de marchés\b|\bawarded\b|"
+    r"\bde-?\s?obligat\w*|\bdeobligat\w*|\bdésengagements?\b|\bavenants?\b|\baction dates?\b|"
+    r"\bfederal action obligations?\b", re.IGNORECASE)
 _AGGREGATIONS = (
     ("difference", r"\bde combien\b.*\b(?:dépass|de plus|supérieur|excède)|\bhow much (?:more|less|larger|bigger|"
                    r"smaller)\b|\bdifference between\b|\bdifférence entre\b|\bécart entre\b|\bby how much\b|"

@@ -16,11 +16,12 @@ from typing import Protocol
 from dossier.answer.draft import Computation, Draft
 from dossier.answer.lexicon import Lexicon
 from dossier.answer.question import Question
+from dossier.answer.records_actions import actions_description, describe_actions
 from dossier.answer.records_plan import CompiledQuestion, RecordsCatalogue, compile_question
 from dossier.core.dates import format_long_date
 from dossier.core.quantities import format_exact_amount
 from dossier.core.records_query import COLUMN_LABELS, AwardRow, RecordQuery, RecordsResult
-from dossier.core.types import Passage, ScoredPassage
+from dossier.core.types import Passage, Record, ScoredPassage
 
 _DAY_ASKED = re.compile(r"\b(?:what|which|on what|quelle|à quelle)\s+(?:date|day|jour)\b", re.IGNORECASE)
 WHAT_CHARS = 90  # a listed award's description is cut here; the cited record holds all of it
@@ -62,12 +63,16 @@ class RecordsAnswerer:
         if not result.matched:
             return Draft(True, reason=_no_match_reason(compiled, result)), []
         lang = question.language
-        if _DAY_ASKED.search(question.text) and not any(
-                row.awarded_on and row.first.date_precision == "day" for row in result.rows):
+        dated = [(row.awarded_on, row.first.date_precision) for row in result.rows] + [
+            (m.action_date, m.record.date_precision) for m in result.modifications]
+        if _DAY_ASKED.search(question.text) and not any(on and precision == "day" for on, precision in dated):
             return Draft(True, reason="the records give no day for this award, at most its year or month"), []
-        lead = _describe(compiled.query, result, lang)
-        draft = Draft(False, computed=True, lead=lead,
-                      computation=_computation(compiled.query, result, [result], lang))
+        over_actions = compiled.query.table == "modifications"
+        lead = describe_actions(compiled.query, result, lang) if over_actions else _describe(compiled.query, result, lang)
+        computation = _computation(compiled.query, result, [result], lang)
+        if over_actions:
+            computation = dataclasses.replace(computation, description=actions_description(result, compiled.query, lang))
+        draft = Draft(False, computed=True, lead=lead, computation=computation)
         return draft, _retrieved(result.passage_ids, passage_of, top_k)
 
     def _difference(self, question: Question, compiled: CompiledQuestion, passage_of: PassageLookup,
@@ -85,15 +90,23 @@ class RecordsAnswerer:
             return Draft(True, reason="one of the two things compared has no matching award with an amount"), []
         lang = question.language
         labels = COLUMN_LABELS[lang]
-        ra, rb = sorted(results, key=lambda r: -(r.amount_total or 0))
+        (ra, side_a), (rb, side_b) = sorted(zip(results, compiled.sides), key=lambda pair: -(pair[0].amount_total or 0))
         gap = format_exact_amount((ra.amount_total or 0) - (rb.amount_total or 0), lang)
-        name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
-        if lang == "fr":
-            lead = (f"{name_a} : {format_exact_amount(ra.amount_total, lang)} ({labels['amount']}, {ra.matched} attributions) ;"
-                    f" {name_b} : {format_exact_amount(rb.amount_total, lang)} ({rb.matched} attributions) ; écart : {gap} [1].")
+        if side_a.date_from != side_b.date_from and _first(ra)[0].recipient != _first(rb)[0].recipient:
+            # Two years set against each other, each over several recipients: each side is its year.
+            name_a, name_b = (side_a.date_from or "?")[:4], (side_b.date_from or "?")[:4]
         else:
-            lead = (f"{name_a}: {format_exact_amount(ra.amount_total, lang)} {labels['amount']} ({ra.matched} awards);"
-                    f" {name_b}: {format_exact_amount(rb.amount_total, lang)} ({rb.matched} awards); difference: {gap} [1].")
+            name_a, name_b = _side_name(ra, rb), _side_name(rb, ra)
+        over_actions = compiled.query.table == "modifications"
+        amount = labels["federal_action_obligation" if over_actions else "amount"]
+        if lang == "fr":
+            unit = f"actions, par {labels['action_date']}" if over_actions else "attributions"
+            lead = (f"{name_a} : {format_exact_amount(ra.amount_total, lang)} ({amount}, {ra.matched} {unit}) ;"
+                    f" {name_b} : {format_exact_amount(rb.amount_total, lang)} ({rb.matched} {unit}) ; écart : {gap} [1].")
+        else:
+            unit = f"actions by {labels['action_date']}" if over_actions else "awards"
+            lead = (f"{name_a}: {format_exact_amount(ra.amount_total, lang)} {amount} ({ra.matched} {unit});"
+                    f" {name_b}: {format_exact_amount(rb.amount_total, lang)} ({rb.matched} {unit}); difference: {gap} [1].")
         computation = _computation(compiled.query, ra, [ra, rb], lang, sql="\n;\n".join(r.sql for r in results))
         draft = Draft(False, computed=True, lead=lead, computation=computation)
         return draft, _retrieved(ra.passage_ids[: top_k // 2] + rb.passage_ids, passage_of, top_k)
@@ -124,13 +137,20 @@ class RecordsAnswerer:
 
 def _side_name(side: RecordsResult, other: RecordsResult) -> str:
     """What tells a side from the other: its recipient, else its award's description, else its year."""
-    mine, theirs = side.rows[0], other.rows[0]
-    if mine.first.recipient != theirs.first.recipient:
-        return mine.first.recipient or "?"
-    if side.matched == 1 and other.matched == 1 and mine.first.description != theirs.first.description:
-        what = _USASPENDING_FLAGS.sub("", mine.first.description or "")
-        return f"{mine.first.recipient} ({what[:WHAT_CHARS]})"
-    return f"{mine.first.recipient} ({(mine.awarded_on or '?')[:4]})"
+    (mine, mine_on), (theirs, _) = _first(side), _first(other)
+    if mine.recipient != theirs.recipient:
+        return mine.recipient or "?"
+    if side.matched == 1 and other.matched == 1 and mine.description != theirs.description:
+        what = _USASPENDING_FLAGS.sub("", mine.description or "")
+        return f"{mine.recipient} ({what[:WHAT_CHARS]})"
+    return f"{mine.recipient} ({(mine_on or '?')[:4]})"
+
+
+def _first(result: RecordsResult) -> tuple[Record, str | None]:
+    """The first record of a result and its date: an award's award date, or a modification's action date."""
+    if result.rows:
+        return result.rows[0].first, result.rows[0].awarded_on
+    return result.modifications[0].record, result.modifications[0].action_date
 
 
 def _retrieved(passage_ids: tuple[str, ...], passage_of: PassageLookup, top_k: int) -> list[ScoredPassage]:
@@ -144,7 +164,8 @@ def _computation(query: RecordQuery, main: RecordsResult, results: list[RecordsR
                  sql: str | None = None) -> Computation:
     record_ids = results[0].record_ids if len(results) == 1 else tuple(dict.fromkeys(
         i for r in results for i in r.record_ids))
-    sources = tuple(dict.fromkeys(rec.source_document for r in results for row in r.rows for rec in row.records))
+    sources = tuple(dict.fromkeys([rec.source_document for r in results for row in r.rows for rec in row.records]
+                                  + [m.record.source_document for r in results for m in r.modifications]))
     awards = sum(r.matched for r in results)
     said = "; ".join(f"{f.column} = {' | '.join(f.values)}" for f in query.filters)
     words = ", ".join(g.word for g in query.terms)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from dossier.answer.lexicon import Lexicon
+from dossier.answer.records_actions import over_modifications
 from dossier.answer.records_names import RecordsCatalogue, category_filters, recipient_mentions
 from dossier.answer.records_vocabulary import (FIELD_STEMS, FIELD_WORD_SET, FIELD_WORDS, FUNCTION_WORDS,
                                                RECIPIENT_KINDS, RECORD_NOUNS, plain)
@@ -109,6 +110,10 @@ def compile_question(question: Question, catalogue: RecordsCatalogue, lexicon: L
     for column in ("office", "sub_agency"):  # "which awarding office is listed": shown on each row
         if set(map(plain, words)) & FIELD_WORDS[column] and not any(f.column == column for f in filters):
             query = replace(query, asked=tuple(dict.fromkeys([*query.asked, column])))
+    held, awards_held = catalogue.modifications_held()
+    query, refusal = over_modifications(question, query, held, awards_held == catalogue.award_count())
+    if refusal:
+        return CompiledQuestion(RecordQuery(), refusal=refusal)
     side_queries = _sides(question, query, filters, sides, consumed, terms_known, lexicon) \
         if aggregate in ("difference", "max", "min") else ()
     relaxed = None
@@ -123,7 +128,7 @@ def compile_question(question: Question, catalogue: RecordsCatalogue, lexicon: L
                           keep_ratio=0.0 if still_named else KEEP_RATIO)
     named = bool(filters)
     asks_field = bool(set(question.targets) & {"amount", "date", "count", "organization", "duration"}
-                      or aggregate != "list" or query.asked or query.group_by
+                      or query.aggregate != "list" or query.asked or query.group_by
                       or RECORD_NOUNS & {plain(w) for w in words})  # "which payments …": the records themselves
     extremes = aggregate == "difference" and {"max", "min"} <= set(aggregations_in(folded))
     return CompiledQuestion(query, names=tuple(consumed), sides=side_queries, named_subject=named, relaxed=relaxed,

@@ -10,7 +10,9 @@ from dossier.core.lexical import bilingual_stem
 RECORD_NOUNS = {"award", "awards", "contract", "contracts", "record", "records", "time", "times", "payment",
                 "payments", "obligation", "obligations", "transaction", "transactions", "modification",
                 "modifications", "attribution", "attributions", "contrat", "contrats", "marche", "marches",
-                "fois", "paiement", "paiements", "versement", "versements", "commande", "commandes", "order", "orders"}
+                "fois", "paiement", "paiements", "versement", "versements", "commande", "commandes", "order", "orders",
+                "action", "actions", "avenant", "avenants", "deobligation", "deobligations", "desengagement",
+                "desengagements"}
 # The records' own vocabulary (USAspending's field names and how people ask about them), both languages:
 # these words say which column is asked or filtered, never what was bought.
 FIELD_WORDS: dict[str, set[str]] = {
@@ -34,6 +36,11 @@ FIELD_WORDS: dict[str, set[str]] = {
     "period_end": {"end", "ends", "ending", "expire", "expires", "termine", "terminer", "fin", "until", "jusqu"},
     "period_start": {"start", "starts", "begin", "begins", "debut", "commence"},
     "period": {"period", "performance", "periode", "execution"},
+    # The actions on an award (a transactions export's rows): their date and obligation, and their names.
+    "action_date": {"action", "actions", "modification", "modifications", "transaction", "transactions", "avenant",
+                    "avenants", "deobligation", "deobligations", "deobligated", "deobligate", "desengagement",
+                    "desengagements", "desengage", "desengagee", "latest", "recent", "recente", "dernier", "derniere",
+                    "negative", "negatives", "negatif"},
     "description": {"what", "for", "purpose", "bought", "buy", "purchased", "description", "objet", "pour", "quoi",
                     "kind", "type", "sort", "service", "services", "product", "products", "goods", "genre",
                     "produit", "produits", "prestation", "prestations"},

@@ -12,8 +12,14 @@ from typing import Literal, get_args
 from dossier.core.types import Plain, Record
 
 Aggregate = Literal["list", "total", "count", "max", "min", "average", "difference", "distinct"]
-# The award columns a question may filter on, group by or ask for (see ``index.records_table``).
-DateField = Literal["awarded_on", "last_modified", "period_start", "period_end"]
+# The tables a plan may run over: one row per award, or (transactions exports) one row per modification.
+Table = Literal["awards", "modifications"]
+# The award columns a question may filter on, group by or ask for (see ``index.records_table``); a
+# modification has its own action date and federal action obligation.
+DateField = Literal["awarded_on", "last_modified", "period_start", "period_end", "action_date"]
+AmountField = Literal["amount", "federal_action_obligation"]
+TABLE_FIELDS = {"awards": ({"awarded_on", "last_modified", "period_start", "period_end"}, "amount"),
+                "modifications": ({"action_date"}, "federal_action_obligation")}
 # Closed sets: a plan may come back from a reader (``/records_for_plan``), and these names are written
 # into SQL, so validation (``RecordQuery.from_dict``) refuses any other.
 CategoryColumn = Literal["recipient", "agency", "sub_agency", "office", "state", "city"]
@@ -27,11 +33,15 @@ COLUMN_LABELS = {
     "en": {"awarded_on": "awarded on", "last_modified": "last modified", "period_start": "performance starts",
            "period_end": "performance ends", "amount": "total obligated", "potential_value": "potential value",
            "recipient": "recipient", "agency": "agency", "sub_agency": "sub-agency", "office": "office",
-           "state": "state", "city": "city", "year": "year awarded", "description": "description"},
+           "state": "state", "city": "city", "year": "year awarded", "description": "description",
+           "action_date": "action date", "federal_action_obligation": "federal action obligation",
+           "action_year": "year of action"},
     "fr": {"awarded_on": "attribué le", "last_modified": "dernière modification", "period_start": "début d'exécution",
            "period_end": "fin d'exécution", "amount": "total engagé", "potential_value": "valeur potentielle",
            "recipient": "bénéficiaire", "agency": "agence", "sub_agency": "sous-agence", "office": "bureau",
-           "state": "État", "city": "ville", "year": "année d'attribution", "description": "description"},
+           "state": "État", "city": "ville", "year": "année d'attribution", "description": "description",
+           "action_date": "date de l'action", "federal_action_obligation": "obligation fédérale de l'action",
+           "action_year": "année de l'action"},
 }
 
 
@@ -59,11 +69,13 @@ class RecordQuery(Plain):
     of the term groups its description holds; awards are kept when their coverage reaches both
     ``min_share`` of the groups' total weight and ``keep_ratio`` of the best award's coverage."""
 
+    table: Table = "awards"
     filters: tuple[ColumnFilter, ...] = ()
     terms: tuple[TermGroup, ...] = ()
     min_share: float = 0.5
     keep_ratio: float = 0.75
     date_field: DateField = "awarded_on"
+    amount_field: AmountField = "amount"
     date_from: str | None = None  # ISO day, inclusive
     date_to: str | None = None  # ISO day, exclusive
     amount_min: float | None = None  # exclusive bounds: "over $1 million"
@@ -98,6 +110,18 @@ class AwardRow(Plain):
 
 
 @dataclass(frozen=True)
+class ModificationRow(Plain):
+    """One modification (a row of a transactions export): its own action date and federal action obligation."""
+
+    award: str
+    record: Record
+    passage_id: str
+    action_date: str | None
+    obligation: float | None
+    modification: str | None
+
+
+@dataclass(frozen=True)
 class GroupRow(Plain):
     key: str
     awards: int
@@ -118,3 +142,8 @@ class RecordsResult(Plain):
     groups: tuple[GroupRow, ...] = ()
     best_coverage: float | None = None  # share of the term weight the best-matching award holds
     sql: str = ""
+    # A plan over the modifications table: ``matched`` counts modifications, these the first in its order,
+    # ``awards`` how many awards they belong to, ``base_actions`` how many are a base award (modification 0).
+    modifications: tuple[ModificationRow, ...] = ()
+    awards: int | None = None
+    base_actions: int = 0

@@ -17,6 +17,11 @@ SAMPLES = REPO.parent / "shared" / "samples" / "usaspending"
 TRANSACTIONS = REPO / "tests" / "fixtures" / "ingest" / "transactions_small.csv"
 
 
+def _modifications(**plan) -> RecordQuery:
+    """A plan over the modifications table: its date is the action date, its amount the federal action obligation."""
+    return RecordQuery(table="modifications", date_field="action_date", amount_field="federal_action_obligation", **plan)
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return [row for row in csv.DictReader(handle) if any(v.strip() for v in row.values())]
@@ -124,3 +129,39 @@ def test_a_computation_cites_exactly_its_awards_records_in_award_order(tmp_path,
     index.ingest([summaries])  # a new generation: the held ids follow it
     everything = index.query_records(RecordQuery(aggregate="count"))
     assert list(everything.record_ids) == expected("") and len(everything.record_ids) > len(positive.record_ids)
+
+
+def test_each_modification_of_a_transactions_export_is_its_own_row_by_action_date(tmp_path, make_index) -> None:
+    """The modifications table: one row per transaction, summed by its own action date (not the award's),
+    with the SQL re-running to the same figures; a summaries-only index has none."""
+    rows = _rows(TRANSACTIONS)
+    year = max(r["action_date"][:4] for r in rows)
+    in_year = [r for r in rows if r["action_date"].startswith(year)]
+    index = make_index(tmp_path / "idx")
+    assert not index.ingest([TRANSACTIONS]).rejected
+    everything = index.query_records(_modifications(limit=100))
+    assert everything.matched == len(rows) and len(everything.modifications) == len(rows)
+    assert everything.awards == len({r["contract_award_unique_key"] for r in rows})
+    assert everything.base_actions == sum(r["modification_number"] == "0" for r in rows)
+    dated = index.query_records(_modifications(aggregate="total", date_from=f"{year}-01-01",
+                                                           date_to=f"{int(year) + 1}-01-01"))
+    assert dated.matched == len(in_year)
+    assert dated.amount_total == pytest.approx(sum(float(r["federal_action_obligation"]) for r in in_year))
+    assert set(dated.record_ids) == {f"{r['contract_award_unique_key']}/{r['modification_number']}" for r in in_year}
+    db = duckdb.connect(str(tmp_path / "idx" / "records.duckdb"), read_only=True)
+    count, total, _ = db.execute(dated.sql).fetchone()
+    db.close()
+    assert (count, total) == (dated.matched, pytest.approx(dated.amount_total))
+    negative = index.query_records(_modifications(amount_max=0.0, order="amount_asc", aggregate="min"))
+    lowest = min(rows, key=lambda r: float(r["federal_action_obligation"]))
+    assert negative.modifications[0].obligation == pytest.approx(float(lowest["federal_action_obligation"]))
+    assert negative.modifications[0].action_date == lowest["action_date"]
+    # A crash that loses the table: the modifications come back with the awards, from the registry.
+    (tmp_path / "idx" / "records.duckdb").unlink()
+    reopened = make_index(tmp_path / "idx")
+    assert reopened.query_records(_modifications()).matched == len(rows)
+    with pytest.raises(ValueError, match="no awarded_on"):  # a plan naming a column its table lacks
+        reopened.query_records(RecordQuery(table="modifications", amount_field="federal_action_obligation"))
+    summaries = make_index(tmp_path / "summaries")
+    summaries.ingest([SAMPLES / "us-local-gov-ice-award-summaries.csv"])
+    assert summaries.records_table.modifications_held() == (0, 0)
