@@ -63,7 +63,7 @@ class ExtractiveAnswerer:
         draft = self._with_model(question, retrieved, corpus)
         if draft.abstained:
             return draft
-        draft = self._of_the_asked_year(draft, question, corpus)
+        draft = self._of_the_asked_year_and_rank(draft, question, corpus)
         if draft.abstained:
             return draft
         return with_quotes(draft, [nxt for s in draft.evidence if s.text.rstrip().endswith(":")
@@ -253,7 +253,7 @@ class ExtractiveAnswerer:
             (c.span.passage.language or question.language) != question.language and self.phrases.says(phrase, c.span.text)
             for c in chosen)
 
-    def _of_the_asked_year(self, draft: Draft, question: Question, corpus: CorpusView) -> Draft:
+    def _of_the_asked_year_and_rank(self, draft: Draft, question: Question, corpus: CorpusView) -> Draft:
         """Quotes that date themselves to other years only ("In 2021, …" asked about 2022), or that number the
         thing asked with another ordinal only ("the tenth season" asked about the first), are dropped: the
         passage may name the asked one elsewhere, but what the quote states is another's."""

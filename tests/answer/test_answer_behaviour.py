@@ -362,7 +362,6 @@ def test_a_sentence_about_another_season_does_not_answer_for_the_first(dossier: 
     assert "another season" in answer.answer
 
 
-
 def test_the_short_answer_to_who_comes_from_the_quote_that_answers(dossier: Dossier) -> None:
     # The play's author is the only person named in the quotes, but the vendor asked about is a company.
     answer = dossier.ask("Who is the ticket vendor for A Lantern Between the River and the Hill?")
