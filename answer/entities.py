@@ -64,7 +64,7 @@ TITLE_GAP_WORDS = 3  # "A House Between the Earth and the Moon": at most this ma
 
 def names_joined_as_written(question: Question, corpus: CorpusView, lexicon: Lexicon) -> Question:
     """Names the question separates by a few lowercase words ("House Between" the "Earth" and the "Moon",
-    "Field" of "Dreams Game") are one title when some passage writes the whole phrase: each part alone would
+    "Man" in the "High Castle") are one title when some passage writes the whole phrase: each part alone would
     anchor any sentence that names the Moon. Two names joined by one coordinator ("X and Y") stay two."""
     if len(question.entities) < 2 or not corpus.has_text:
         return question
