@@ -80,7 +80,8 @@ def test_two_years_of_actions_are_set_against_each_other(transactions) -> None:
     years = sorted({r["action_date"][:4] for r in _rows()})[-2:]
     totals = {y: sum(float(r["federal_action_obligation"]) for r in _rows() if r["action_date"].startswith(y))
               for y in years}
-    answer = transactions.ask(f"How much more did ICE obligate through actions in {years[1]} than in {years[0]}?")
+    answer = transactions.ask(
+        f"What is the difference between the obligations of ICE actions in {years[1]} and in {years[0]}?")
     assert not answer.abstained, answer.answer
     for year, total in totals.items():  # each side is named by its year, with its own sum
         assert numbers_match(f"{total:,.2f}", answer.answer.split(f"{year}: ")[1].split(" ")[0]), answer.answer
